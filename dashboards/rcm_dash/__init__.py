@@ -1,0 +1,1 @@
+"""Helpers for the revaudit dashboard: warehouse access, queries, formatting, definitions."""

@@ -1,0 +1,27 @@
+"""How numbers look on screen: money with cents and thousands separators, rates as percents."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+def money(value: Decimal | float | int | None) -> str:
+    if value is None:
+        return "—"
+    amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def count(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def delta_percent_points(current: float | None, previous: float | None) -> str | None:
+    if current is None or previous is None:
+        return None
+    return f"{(current - previous) * 100:+.1f} pp"

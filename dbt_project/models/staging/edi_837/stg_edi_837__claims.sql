@@ -1,0 +1,56 @@
+with
+
+source as (
+
+    select * from {{ source('edi_837', 'edi_837_claims') }}
+
+),
+
+renamed as (
+
+    select
+        ---------- ids
+        client_id,
+        file_id,
+        file_id || ':' || cast(segment_index as varchar) as claim_submission_id,
+        patient_control_number,
+        payer_claim_control_number,
+        patient_pseudonym,
+        member_pseudonym,
+
+        ---------- envelope
+        interchange_control_number,
+        transaction_control_number,
+        transaction_type,
+        segment_index,
+
+        ---------- codes
+        claim_frequency_code,
+        payer_responsibility_code,
+        claim_filing_indicator_code,
+        place_of_service_code,
+        prior_authorization_number,
+
+        ---------- parties
+        billing_provider_npi,
+        billing_provider_tax_id,
+        rendering_provider_npi,
+        referring_provider_npi,
+        nullif(trim(payer_id), '') as payer_id,
+        payer_name,
+
+        ---------- numerics
+        claim_charge_amount,
+        patient_amount_paid,
+        service_line_count,
+
+        ---------- dates
+        transaction_date as submission_date,
+        onset_date,
+        patient_birth_year
+
+    from source
+
+)
+
+select * from renamed

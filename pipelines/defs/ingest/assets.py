@@ -1,0 +1,65 @@
+"""Ingestion: every new file in the inbox lands in the raw schema, once."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines import settings
+from pipelines.defs.resources import WarehouseResource
+from pipelines.ingest.inbox_run import ingest_inbox
+
+EDI_837_TABLES = [
+    "edi_837_claims", "edi_837_diagnoses", "edi_837_service_lines", "edi_837_other_payers",
+    "edi_837_other_payer_lines", "edi_837_other_payer_adjustments",
+]
+EDI_835_TABLES = [
+    "edi_835_payments", "edi_835_claim_payments", "edi_835_service_payments",
+    "edi_835_adjustments", "edi_835_remarks", "edi_835_provider_adjustments",
+]
+BOOKKEEPING_TABLES = ["clients", "ingest_files", "x12_diagnostics", "edi_supplemental_values"]
+
+RAW_SPECS = [
+    *(dg.AssetSpec(["raw", t], group_name="ingest_837", kinds={"polars", "duckdb"})
+      for t in EDI_837_TABLES),
+    *(dg.AssetSpec(["raw", t], group_name="ingest_835", kinds={"polars", "duckdb"})
+      for t in EDI_835_TABLES),
+    *(dg.AssetSpec(["raw", t], group_name="ingest", kinds={"python", "duckdb"})
+      for t in BOOKKEEPING_TABLES),
+]
+
+
+class IngestConfig(dg.Config):
+    force: bool = False  # re-parse files already in the ledger
+
+
+@dg.multi_asset(name="ingest_inbox", specs=RAW_SPECS, pool="duckdb")
+def ingest_inbox_asset(context: dg.AssetExecutionContext, config: IngestConfig,
+                       warehouse: WarehouseResource):
+    """One row per claim, line, remittance and adjustment in every X12 file of the inbox.
+
+    Reads ``<inbox>/<client_id>/**``; a file whose content is already in the ledger is
+    skipped, a file that cannot be read is quarantined, and each file loads in one transaction.
+    """
+    inbox = settings.inbox_dir()
+    with warehouse.connect() as conn:
+        report = ingest_inbox(conn, inbox, key=settings.pseudonym_key(),
+                              quarantine=settings.quarantine_dir(), force=config.force)
+        row_counts = {
+            table: conn.sql(f"select count(*) from raw.{table}").fetchall()[0][0]
+            for table in [spec.key.path[1] for spec in RAW_SPECS]
+        }
+        diagnostics = dict(conn.sql(
+            "select severity, count(*) from raw.x12_diagnostics group by 1").fetchall())
+    for failure in report.failures:
+        context.log.warning(f"quarantined {failure.client_id}/{failure.file_name}: "
+                            f"{failure.message}")
+    for spec in RAW_SPECS:
+        table = spec.key.path[1]
+        yield dg.MaterializeResult(asset_key=spec.key, metadata={
+            "dagster/row_count": row_counts[table],
+            "files_loaded": report.count("loaded") + report.count("reloaded"),
+            "files_skipped": report.count("skipped"),
+            "files_failed": report.count("failed"),
+            "diagnostics_by_severity": diagnostics,
+            "inbox": str(inbox),
+        })

@@ -1,0 +1,1 @@
+"""Getting files into the warehouse: inbox discovery, the ingest ledger, pseudonyms, loading."""

@@ -1,0 +1,55 @@
+"""One pass over the inbox: load every new file of every client, report what happened."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines.ingest import clients, warehouse
+from pipelines.ingest.inbox import discover
+from pipelines.ingest.x12_loader import IngestOutcome, ensure_x12_tables, ingest_x12_file
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class InboxReport:
+    outcomes: list[IngestOutcome] = field(default_factory=list)
+    client_count: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(outcome.status == status for outcome in self.outcomes)
+
+    @property
+    def failures(self) -> list[IngestOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == "failed"]
+
+    def summary(self) -> dict[str, int]:
+        return dict(Counter(outcome.status for outcome in self.outcomes))
+
+
+def ingest_inbox(conn: duckdb.DuckDBPyConnection, inbox: Path, *, key: bytes, quarantine: Path,
+                 force: bool = False) -> InboxReport:
+    """Load clients and every X12 file not yet in the ledger (all of them with ``force``)."""
+    ensure_x12_tables(conn)
+    warehouse.ensure_tables(conn, {clients.CLIENTS_TABLE: clients.CLIENT_COLUMNS})
+    client_rows = clients.client_frame(inbox)
+    conn.begin()
+    conn.execute(f"delete from raw.{clients.CLIENTS_TABLE} where client_id in "
+                 "(select unnest(?::varchar[]))", [client_rows["client_id"].to_list()])
+    warehouse.insert_frame(conn, clients.CLIENTS_TABLE, client_rows)
+    conn.commit()
+
+    report = InboxReport(client_count=client_rows.height)
+    for item in discover(inbox):
+        if item.kind != "x12":
+            continue  # PM exports have their own loader
+        outcome = ingest_x12_file(conn, item, key=key, quarantine=quarantine, force=force)
+        log.info("%s/%s: %s %s", outcome.client_id, outcome.file_name, outcome.status,
+                 outcome.message)
+        report.outcomes.append(outcome)
+    return report
