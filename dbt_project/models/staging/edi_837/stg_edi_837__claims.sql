@@ -33,8 +33,12 @@ renamed as (
 
         ---------- parties
         billing_provider_npi,
+        billing_provider_name,
         billing_provider_tax_id,
         rendering_provider_npi,
+        rendering_provider_last_name,
+        rendering_provider_first_name,
+        rendering_provider_taxonomy_code,
         referring_provider_npi,
         nullif(trim(payer_id), '') as payer_id,
         payer_name,
