@@ -53,6 +53,7 @@ def ingest_inbox_asset(context: dg.AssetExecutionContext, config: IngestConfig,
     for failure in report.failures:
         context.log.warning(f"quarantined {failure.client_id}/{failure.file_name}: "
                             f"{failure.message}")
+    errors = [o for o in report.outcomes if o.status == "error"]
     for spec in RAW_SPECS:
         table = spec.key.path[1]
         yield dg.MaterializeResult(asset_key=spec.key, metadata={
@@ -60,6 +61,11 @@ def ingest_inbox_asset(context: dg.AssetExecutionContext, config: IngestConfig,
             "files_loaded": report.count("loaded") + report.count("reloaded"),
             "files_skipped": report.count("skipped"),
             "files_failed": report.count("failed"),
+            "files_error": len(errors),
             "diagnostics_by_severity": diagnostics,
             "inbox": str(inbox),
         })
+    if errors:
+        raise dg.Failure(
+            description="; ".join(f"{o.client_id}/{o.file_name}: {o.message}" for o in errors),
+        )
