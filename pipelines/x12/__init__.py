@@ -16,8 +16,10 @@ A document with an ``error`` could not be read as X12 and carries no tables; a d
 diagnostics but no error was read and its tables are complete.
 """
 
+from pipelines.x12.chunks import iter_x12
 from pipelines.x12.diagnostics import CODES, diagnostics_frame
 from pipelines.x12.document import Diagnostic, X12Document, X12Error
 from pipelines.x12.reader import read_x12
 
-__all__ = ["CODES", "Diagnostic", "X12Document", "X12Error", "diagnostics_frame", "read_x12"]
+__all__ = ["CODES", "Diagnostic", "X12Document", "X12Error", "diagnostics_frame", "iter_x12",
+           "read_x12"]

@@ -101,6 +101,7 @@ class X12Document:
     diagnostics_table: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema=DIAGNOSTICS))
     error: X12Error | None = None
+    carry: object = field(default=None, repr=False, compare=False)  # envelope state, iter_x12
 
     @cached_property
     def diagnostics(self) -> list[Diagnostic]:

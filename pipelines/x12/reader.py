@@ -72,8 +72,8 @@ def read_segments(segments: pl.DataFrame, separators: Separators, file_name: str
         total_paid=_money(totals["total_paid"]) if kind == "835" else None,
         tables=tables,
         diagnostics_table=dx.combine(notes),
+        carry=envelope.carry,
     )
-    document.carry = envelope.carry  # for iter_x12
     return document
 
 
