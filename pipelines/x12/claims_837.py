@@ -106,8 +106,12 @@ def _loops(body: pl.DataFrame) -> pl.DataFrame:
         claim_index=open_loop(segment_is("CLM"), CLOSE_CLAIM),
         lx_index=open_loop(segment_is("LX"), ["CLM", *CLOSE_CLAIM]),
     )
-    orphan_line = (segment_is("SV1", "SV2") & pl.col("lx_index").is_null()
-                   & pl.col("claim_index").is_not_null())
+    # An SV1/SV2 without its own LX (none, or the LX already has one) still makes a line.
+    service = segment_is("SV1", "SV2")
+    body = body.with_columns(
+        services_in_lx=service.cast(pl.Int32).cum_sum().over("lx_index"))
+    orphan_line = (service & pl.col("claim_index").is_not_null()
+                   & (pl.col("lx_index").is_null() | (pl.col("services_in_lx") > 1)))
     body = body.with_columns(
         line_index=open_loop(segment_is("LX") | orphan_line, ["CLM", *CLOSE_CLAIM]),
         other_payer_index=open_loop(segment_is("SBR") & pl.col("claim_index").is_not_null(),
@@ -115,7 +119,7 @@ def _loops(body: pl.DataFrame) -> pl.DataFrame:
         adjudication_index=open_loop(segment_is("SVD"), ["LX", "CLM", *CLOSE_CLAIM]),
         loop_index=open_loop(segment_is(*LOOP_STARTERS) | orphan_line, ["SE"]),
     )
-    return body.drop("lx_index")
+    return body.drop("lx_index", "services_in_lx")
 
 
 def _loop_codes(body: pl.DataFrame, parts: Parts) -> pl.DataFrame:

@@ -26,6 +26,7 @@ CODES: dict[str, tuple[str, str]] = {
     "UNSUPPORTED_TRANSACTION": (ERROR, "the file holds a transaction other than 837 or 835"),
     "MIXED_TRANSACTIONS": (ERROR, "the file mixes 837 and 835 transactions"),
     "NO_TRANSACTIONS": (ERROR, "the file holds no ST/SE transaction"),
+    "READ_FAILED": (ERROR, "the reader itself failed on the file (a defect to report)"),
     # tolerated format quirks
     "TEXT_ENCODING": (INFO, "the file is not plain UTF-8 (UTF-16 or a legacy code page)"),
     "NO_ENVELOPE": (INFO, "the file starts at ST, without ISA/GS envelope"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from pipelines.x12.envelope import Carry, read_envelope
 from pipelines.x12.segments import Separators, Source, detect_separators, open_source, tokenize
 
 ZERO = Decimal("0.00")
+log = logging.getLogger(__name__)
 
 
 def read_x12(source: Path | str | bytes, file_name: str | None = None) -> X12Document:
@@ -34,6 +36,11 @@ def read_x12(source: Path | str | bytes, file_name: str | None = None) -> X12Doc
     except OSError as error:
         return X12Document(file_name=file_name, error=X12Error(
             "NOT_X12", f"cannot read the file: {error.strerror or error}"))
+    except Exception as error:  # a reader defect must not stop a batch: report it located
+        log.exception("X12 reader failed on %s", file_name)
+        return X12Document(file_name=file_name, error=X12Error(
+            "READ_FAILED", f"the reader failed on this file ({type(error).__name__}); "
+            "please report it"))
 
 
 def read_segments(segments: pl.DataFrame, separators: Separators, file_name: str | None, *,

@@ -115,6 +115,10 @@ def _isa_separators(text: bytes) -> tuple[Separators, list[pl.DataFrame]]:
                        segment_index=0, line_number=1, segment_id="ISA")
     if terminator == b"\r" and text[position + 3:position + 4] == b"\n":
         terminator = b"\n"  # CR LF terminated: polars drops the CR before LF
+    if not (element + component + terminator).isascii():
+        raise X12Error("BAD_SEPARATORS", "the ISA declares a separator that is not an ASCII "
+                       f"character ({element!r}, {component!r}, {terminator!r})",
+                       segment_index=0, line_number=1, segment_id="ISA")
     repetition = text[starts[10] + 1:starts[10] + 2]
     notes = []
     if position + 1 != 104:
@@ -133,6 +137,9 @@ def _isa_separators(text: bytes) -> tuple[Separators, list[pl.DataFrame]]:
 def _st_separators(text: bytes) -> tuple[Separators, list[pl.DataFrame]]:
     match = _ST_HEAD.match(text)
     element, terminator = match["e"], match["t"]
+    if not (element + terminator).isascii():
+        raise X12Error("BAD_SEPARATORS", "the ST segment uses a separator that is not ASCII",
+                       segment_index=0, line_number=1, segment_id="ST")
     if terminator == b"\r" and text[match.end():match.end() + 1] == b"\n":
         terminator = b"\n"
     hint = re.search(_COMPOSITE_HINT % re.escape(element), text)
