@@ -95,26 +95,31 @@ def _blocks(path: Path, separators: Separators, chunk_bytes: int):
 
 
 def _last_transaction_start(buffer: bytes, marker: bytes, terminator: bytes) -> int | None:
-    first = _transaction_start(buffer, marker, terminator, first=True)
+    first = _first_transaction_start(buffer, marker, terminator)
     position = len(buffer)
     while True:
         position = buffer.rfind(marker, 0, position)
         if position <= 0 or first is None or position <= first:
             return None
-        before = buffer[:position].rstrip(b" \t\r\n")
-        if before.endswith(terminator):
+        if _after_terminator(buffer, position, terminator):
             return position
 
 
-def _transaction_start(buffer: bytes, marker: bytes, terminator: bytes, first: bool
-                       ) -> int | None:
+def _first_transaction_start(buffer: bytes, marker: bytes, terminator: bytes) -> int | None:
     position = -1
     while True:
         position = buffer.find(marker, position + 1)
         if position < 0:
             return None
-        if position == 0 or buffer[:position].rstrip(b" \t\r\n").endswith(terminator):
+        if position == 0 or _after_terminator(buffer, position, terminator):
             return position
+
+
+def _after_terminator(buffer: bytes, position: int, terminator: bytes) -> bool:
+    """Whether ``position`` starts a segment: only whitespace lies between it and a
+    terminator (a newline terminator is not whitespace here)."""
+    padding = bytes(c for c in b" \t\r\n" if bytes([c]) != terminator)
+    return buffer[max(0, position - 64):position].rstrip(padding).endswith(terminator)
 
 
 def _renumber(segments: pl.DataFrame, header: pl.DataFrame | None, carried: int,
