@@ -94,7 +94,7 @@ def ingest_x12_file(conn: duckdb.DuckDBPyConnection, item: InboxFile, *, key: by
         ledger.write(conn, entry)
         return IngestOutcome(item.client_id, item.name, file_id, "error", document.kind,
                              message=entry.error_message)
-    status = "reloaded" if known else "loaded"
+    status = "reloaded" if known and known["status"] == "loaded" else "loaded"
     return IngestOutcome(item.client_id, item.name, file_id, status, document.kind, rows,
                          len(document.diagnostics))
 
