@@ -232,10 +232,6 @@ class ClientSimulation:
                                  patient.primary.payer.key, visit.visit_date, amount,
                                  "attended visit with signed note, never on a claim"))
             return
-        timed = [s for s in visit.services if s.minutes is not None and s.units_supported >= 2]
-        if timed and rng.random() < leaks.RATES["units_below_minutes"]:
-            service = rng.choice(timed)
-            service.units_entered -= 1
         payer = patient.primary.payer
         if payer.filing_limit_days <= 180 and rng.random() < leaks.RATES["past_filing_limit"]:
             visit.billing_hold_days = payer.filing_limit_days + rng.randint(5, 45)
@@ -312,6 +308,12 @@ class ClientSimulation:
                                    service.unit_charge * service.units_entered,
                                    visit.visit_date, tuple(range(1, len(patient.diagnoses) + 1))))
         if twin_of is None:
+            timed = [ln for ln, s in zip(lines, billable, strict=True)
+                     if s.minutes is not None and ln.units >= 2]
+            if timed and rng.random() < leaks.RATES["units_below_minutes"]:
+                short = rng.choice(timed)  # charge entry keyed one unit too few
+                short.units -= 1
+                short.charge = short.charge - billable[lines.index(short)].unit_charge
             self._apply_coding_leaks(payer, patient, visit, lines, state_flags)
         claim = Claim(claim_id, visit, patient, coverage, patient.secondary, lines,
                       list(patient.diagnoses), visit.supervising, visit.visit_date)
