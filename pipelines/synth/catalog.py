@@ -135,7 +135,8 @@ PAYERS: dict[str, PayerProfile] = {p.key: p for p in (
         "advantage", "BRIGHTRIVER MEDICARE ADVANTAGE", "BRMA1", "medicare_advantage", "16",
         D("0.98"), (16, 30), (3,), D("0.14"), ADVANTAGE_DENIALS, 365,
         (PlanDesign(3, D("0"), D("0"), D("35.00")), PlanDesign(1, D("0"), D("0"), D("20.00"))),
-        "tilde_newline", "ACH", mppr=True, requires_go=True, underpay_rate=D("0.03"),
+        "tilde_newline", "ACH", mppr=True, requires_go=True, assistant_reduction=True,
+        underpay_rate=D("0.03"),
         correction_rate=D("0.01"), interest_rate=D("0.05"), recoupment_rate=D("0.04")),
     PayerProfile(
         "bluepeak", "BLUEPEAK HEALTH PLAN", "BPK01", "commercial", "BL", D("1.18"), (10, 24),
@@ -161,6 +162,20 @@ PAYERS: dict[str, PayerProfile] = {p.key: p for p in (
         (25, 50), (2,), D("0.12"), WORKERS_COMP_DENIALS, 365, NO_COST_SHARE, "tilde_newline",
         "CHK", underpay_rate=D("0.05"), interest_rate=D("0.08"), member_id_style="claimno"),
 )}
+
+PAYER_ADDRESSES = {
+    "medicare": ("PO BOX 6700", "FARGO", "ND", "581086700"),
+    "medicaid": ("PO BOX 1450", "CAPITOL CITY", "OH", "432161450"),
+    "advantage": ("PO BOX 14601", "LEXINGTON", "KY", "405124601"),
+    "keystone_wc": ("PO BOX 2288", "HARRISBURG", "PA", "171052288"),
+}
+DEFAULT_PAYER_ADDRESS = ("PO BOX 30555", "SALT LAKE CITY", "UT", "841300555")
+
+
+def payer_address(key: str) -> tuple[str, str, str, str]:
+    """Claims mailing address of a payer (invented)."""
+    return PAYER_ADDRESSES.get(key, DEFAULT_PAYER_ADDRESS)
+
 
 SELF_PAY_RATE = D("0.95")  # self-pay price = share of the Medicare amount (cash discount)
 

@@ -94,7 +94,7 @@ class Clinic:
         if kind == "treatment" and episode.assistant and rng.random() < 0.6:
             provider = episode.assistant
         visit = Visit(f"V{self.visit_seq:07d}", episode.patient, day, episode.location, provider,
-                      episode.therapist, status, kind, [], None)
+                      episode.therapist, status, kind, [], None, initial_treatment=episode.start)
         if status != "attended":
             return visit
         episode.attended += 1
@@ -107,15 +107,17 @@ class Clinic:
 
     # ------------------------------------------------------------------ services
     def _pick_codes(self, n: int, exclude: tuple[str, ...] = ()) -> list[str]:
+        """``n`` distinct codes drawn by weight (without replacement)."""
         pool = [(c, w) for c, w in self.treatment_codes if c not in exclude]
+        total = sum(w for _, w in pool)
         chosen: list[str] = []
         while len(chosen) < n and pool:
-            total = sum(w for _, w in pool)
             pick = self.rng.random() * total
             for i, (code, weight) in enumerate(pool):
                 pick -= weight
-                if pick < 0:
+                if pick < 0 or i == len(pool) - 1:
                     chosen.append(code)
+                    total -= weight
                     pool.pop(i)
                     break
         return chosen

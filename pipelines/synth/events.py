@@ -52,6 +52,7 @@ class Practice:
     window_end: date
     submitter_id: str
     modifier_59: str  # "59" or "XU": how this practice marks distinct services
+    referrers: list[Provider] = field(default_factory=list)  # referring physicians
 
 
 @dataclass(slots=True)
@@ -84,6 +85,7 @@ class Patient:
     primary: Coverage | None  # None: self-pay
     secondary: Coverage | None
     diagnoses: list[str]
+    referrer: Provider | None = None  # the physician who referred and certifies the plan of care
     # payer-year accumulators: (payer key, year) → amount applied so far
     deductible_met: dict[tuple[str, int], Decimal] = field(default_factory=dict)
     therapy_allowed: dict[int, Decimal] = field(default_factory=dict)  # Medicare OT, by year
@@ -118,6 +120,7 @@ class Visit:
     kind: str  # evaluation | treatment | re_evaluation
     services: list[Service]
     note_signed_date: date | None
+    initial_treatment: date | None = None  # first visit of the plan of care (DTP*454)
     claim_id: str | None = None
     billing: str = "claim"  # claim | self_pay | unbilled (never put on a claim)
     billing_hold_days: int = 0  # extra days before the charge reaches a claim
@@ -147,6 +150,7 @@ class Claim:
     rendering: Provider
     service_date: date
     prior_auth: str | None = None
+    paid_at_desk: Decimal = Decimal("0.00")  # AMT*F5: copay collected before billing
     # lifecycle (the simulation's bookkeeping)
     submitted: date | None = None
     primary_icns: list[str] = field(default_factory=list)

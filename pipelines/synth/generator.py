@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from pipelines.synth import write_835, write_837
 from pipelines.synth.catalog import PRACTICES
 from pipelines.synth.events import ClaimBatch, PaymentRun, Practice
 from pipelines.synth.pm_canonical import CanonicalPmWriter
+from pipelines.synth.rng import SimRandom
 from pipelines.synth.simulate import ClientSimulation, window
 from pipelines.synth.truth import ClientTruth
 from pipelines.synth.world import build_practice
@@ -39,9 +39,9 @@ class GenerationResult:
     clients: list[ClientResult] = field(default_factory=list)
 
 
-def client_practice(seed: int, index: int, months: int) -> tuple[Practice, random.Random]:
+def client_practice(seed: int, index: int, months: int) -> tuple[Practice, SimRandom]:
     """The practice of client ``index`` and the random stream that drives it."""
-    rng = random.Random(f"revaudit-synth:{seed}:{index}")
+    rng = SimRandom(f"revaudit-synth:{seed}:{index}")
     start, end = window(months)
     template = PRACTICES[index % len(PRACTICES)]
     return build_practice(template, index // len(PRACTICES), rng, start, end), rng

@@ -14,10 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from pipelines.synth.catalog import (
     ASSISTANT_SHARE,
     PART_B_DEDUCTIBLE,
+    PAYERS,
     SEQUESTRATION,
     PayerProfile,
     PlanDesign,
@@ -34,7 +36,7 @@ def unit_rate(payer: PayerProfile, code: str, year: int) -> Decimal:
     return share(fee.amount, payer.share_of_medicare)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class LinePrice:
     full: Decimal  # allowed without MPPR
     allowed: Decimal  # allowed after MPPR (contract amount the payer owes with the patient)
@@ -43,7 +45,12 @@ class LinePrice:
 def price_lines(payer: PayerProfile, lines: list[tuple[str, int, tuple[str, ...]]],
                 service_date: date) -> list[LinePrice]:
     """Contract allowed amount of each (code, units, modifiers) billed for one patient-day."""
-    year = service_date.year
+    return list(_price_lines(payer.key, tuple(lines), service_date.year))
+
+
+@lru_cache(maxsize=65536)
+def _price_lines(payer_key: str, lines: tuple, year: int) -> tuple[LinePrice, ...]:
+    payer = PAYERS[payer_key]
     fees = medicare_fee_schedule(year)
     top = None
     if payer.mppr:
@@ -64,7 +71,7 @@ def price_lines(payer: PayerProfile, lines: list[tuple[str, int, tuple[str, ...]
         if payer.assistant_reduction and "CO" in modifiers:
             full, allowed = share(full, ASSISTANT_SHARE), share(allowed, ASSISTANT_SHARE)
         prices.append(LinePrice(money(full), money(allowed)))
-    return prices
+    return tuple(prices)
 
 
 @dataclass(slots=True)

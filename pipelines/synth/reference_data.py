@@ -72,6 +72,7 @@ def carc_categories() -> dict[str, str]:
     return {r["carc_code"]: r["category"] for r in _read(CARC_SEED)}
 
 
+@cache
 def adjustment_category(group: str, carc: str) -> str:
     """The category of one CAS triplet, by the ordered rules of docs/metrics.md."""
     if group == "PR":

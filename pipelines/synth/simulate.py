@@ -297,6 +297,7 @@ class ClientSimulation:
         self.claim_seq += 1
         claim_id = f"{self.practice.claim_prefix}{visit.visit_date:%y%m}{self.claim_seq:07d}"
         lines = []
+        short_units = False
         state_flags = {"kx": set(), "go": set(), "ncci": set()}
         for n, service in enumerate(billable, start=1):
             modifiers = list(service.modifiers)
@@ -310,7 +311,8 @@ class ClientSimulation:
         if twin_of is None:
             timed = [ln for ln, s in zip(lines, billable, strict=True)
                      if s.minutes is not None and ln.units >= 2]
-            if timed and rng.random() < leaks.RATES["units_below_minutes"]:
+            short_units = bool(timed) and rng.random() < leaks.RATES["units_below_minutes"]
+            if short_units:
                 short = rng.choice(timed)  # charge entry keyed one unit too few
                 short.units -= 1
                 short.charge = short.charge - billable[lines.index(short)].unit_charge
@@ -325,18 +327,18 @@ class ClientSimulation:
         state.go_missing = state_flags["go"]
         state.ncci_missing = state_flags["ncci"]
         state.pos_paid = self.visit_paid.pop(visit.visit_id, ZERO) if twin_of is None else ZERO
+        claim.paid_at_desk = state.pos_paid
         self.states[claim_id] = state
         if visit.claim_id is None:
             visit.claim_id = claim_id
         if twin_of is None:
-            self._coding_leaks(claim, state)
+            self._coding_leaks(claim, state, short_units)
         return claim
 
-    def _coding_leaks(self, claim: Claim, state: ClaimState) -> None:
+    def _coding_leaks(self, claim: Claim, state: ClaimState, short_units: bool) -> None:
         payer = claim.coverage.payer
-        units = leaks.units_leak(claim)
-        if units:
-            self.out.append(units)
+        if short_units:
+            self.out.append(leaks.units_leak(claim))
         flagged = (("missing_kx", state.kx_missing), ("missing_go", state.go_missing),
                    ("ncci_without_modifier", state.ncci_missing))
         if any(indexes for _, indexes in flagged):
@@ -583,7 +585,7 @@ class ClientSimulation:
                 self._queue(secondary.payer, day + timedelta(days=rng.randint(6, 16)), item)
                 return
             expected = adjudicate_secondary(claim, remit, secondary, "EXPECTED", day).paid
-            if rng.random() < leaks.RATES["secondary_never_sent"]:
+            if expected > 0 and rng.random() < leaks.RATES["secondary_never_sent"]:
                 self.out.append(Leak("secondary_never_sent", claim.claim_id,
                                      tuple(lp.line_id for lp in remit.lines), None,
                                      secondary.payer.key, claim.service_date, expected,

@@ -12,6 +12,11 @@ from pipelines.synth.events import Coverage, Location, Patient, Person, Practice
 
 OT_TAXONOMY = "225X00000X"
 OTA_TAXONOMY = "224Z00000X"
+REFERRER_TAXONOMY = {  # NUCC taxonomy of the physicians who refer to each kind of practice
+    "hand": ("207X00000X", "207XS0106X", "207Q00000X"),  # orthopaedics, hand surgery, family
+    "pediatric": ("208000000X", "2080P0008X", "207Q00000X"),  # pediatrics, developmental
+    "neuro": ("2084N0400X", "208M00000X", "207R00000X"),  # neurology, hospitalist, internal
+}
 MBI_LETTERS = "ACDEFGHJKMNPQRTUVWXY"
 MBI_ALNUM = MBI_LETTERS + "0123456789"
 
@@ -67,6 +72,9 @@ def build_practice(template: PracticeTemplate, ordinal: int, rng: random.Random,
                   else f"{rng.randint(10, 990)} {rng.choice(catalog.STREETS)} ST")
         locations.append(Location(f"L{i + 1}", name, npi(rng), street, template.city,
                                   template.state, template.zip_code))
+    referrers = [Provider(npi(rng), rng.choice(catalog.LAST_NAMES),
+                          rng.choice(catalog.FIRST_NAMES), "MD", taxonomy)
+                 for taxonomy in REFERRER_TAXONOMY[template.specialty]]
     prefix = "".join(part[0] for part in template.slug.split("-")[:2]).upper()
     return Practice(
         client_id=client_id, template=template,
@@ -77,6 +85,7 @@ def build_practice(template: PracticeTemplate, ordinal: int, rng: random.Random,
         claim_prefix=f"{prefix}{ordinal % 100:02d}", window_start=window_start,
         window_end=window_end, submitter_id=f"SUB{rng.randint(100000, 999999)}",
         modifier_59=("59", "XU")[ordinal % 2 if template.slug != "summit-neuro-ot" else 1],
+        referrers=referrers,
     )
 
 
@@ -140,8 +149,8 @@ def new_patient(rng: random.Random, practice: Practice, patient_id: str, today: 
             secondary = _coverage(rng, sec_key, subscriber, primary.relationship, crossover)
     n_dx = rng.choice((1, 2, 2, 3))
     diagnoses = rng.sample(list(template.diagnoses), n_dx)
-    patient = Patient(patient_id, person, primary, secondary, diagnoses)
-    return patient
+    return Patient(patient_id, person, primary, secondary, diagnoses,
+                   referrer=rng.choice(practice.referrers))
 
 
 def prior_year_therapy(rng: random.Random, start: date) -> dict[int, Decimal]:

@@ -20,7 +20,7 @@ from pipelines.synth import generate
 from pipelines.synth.events import ClaimBatch, PatientPayment, PatientWriteOff, PaymentRun
 from pipelines.synth.generator import simulate_events
 
-SEED, CLIENTS, MONTHS, CPM = 23, 3, 5, 70
+SEED, CLIENTS, MONTHS, CPM = 23, 3, 5, 120
 ZERO = Decimal("0.00")
 
 
