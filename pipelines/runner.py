@@ -58,7 +58,7 @@ def run_pipeline(force: bool | None = None) -> RunSummary:
         if materialization.asset_key == dg.AssetKey(["raw", "ingest_files"]):
             meta = materialization.metadata
             ingest_meta = {status: meta[f"files_{status}"].value
-                           for status in ("loaded", "skipped", "failed")}
+                           for status in ("loaded", "skipped", "failed", "error")}
     failures = [f"step {event.step_key}: {event.event_specific_data.error.message.strip()}"
                 for event in result.all_events if event.is_step_failure]
     return RunSummary(

@@ -1,7 +1,8 @@
 """Resources shared by the asset graph, and the executor that keeps DuckDB single-writer."""
 
-from __future__ import annotations
 
+import shutil
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,12 @@ class WarehouseResource(dg.ConfigurableResource):
             yield conn
 
 
+def dbt_executable() -> str:
+    """dbt from this interpreter's environment, so runs work without an activated venv."""
+    beside_python = Path(sys.executable).parent / "dbt"
+    return str(beside_python) if beside_python.exists() else (shutil.which("dbt") or "dbt")
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
     # One process writes the warehouse at a time: DuckDB allows a single writer per file, so
@@ -36,7 +43,8 @@ def resources() -> dg.Definitions:
         resources={
             "warehouse": WarehouseResource(),
             "dbt": DbtCliResource(project_dir=str(settings.DBT_PROJECT_DIR),
-                                  profiles_dir=str(settings.DBT_PROJECT_DIR)),
+                                  profiles_dir=str(settings.DBT_PROJECT_DIR),
+                                  dbt_executable=dbt_executable()),
         },
         executor=dg.in_process_executor,
     )

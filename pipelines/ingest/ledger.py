@@ -25,7 +25,7 @@ LEDGER_COLUMNS: dict[str, pl.DataType] = {
     "source_path": pl.String,
     "kind": pl.String,  # 837P, 837I, 835, unknown; pm:<profile> for PM exports
     "version": pl.String,
-    "status": pl.String,  # loaded | failed
+    "status": pl.String,  # loaded | failed (unreadable, quarantined) | error (load error, retried)
     "size_bytes": pl.Int64,
     "interchange_count": pl.Int64,
     "transaction_count": pl.Int64,

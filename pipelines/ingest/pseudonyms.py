@@ -15,6 +15,8 @@ from datetime import date, datetime
 
 import polars as pl
 
+from pipelines.x12.tables import PHI_COLUMNS
+
 PSEUDONYM_LENGTH = 20  # hex characters: 80 bits, ample for one installation's patients
 
 
@@ -68,8 +70,13 @@ def member_pseudonym(key: bytes, member_id: object) -> str | None:
 
 
 def _map_rows(frame: pl.DataFrame, columns: list[str], fn) -> pl.Series:
-    rows = frame.select(columns).iter_rows()
-    return pl.Series([fn(*row) for row in rows], dtype=pl.String)
+    """``fn`` applied to each row's ``columns``, computed once per distinct identity."""
+    identities = frame.select(columns)
+    distinct = identities.unique(maintain_order=True)
+    mapped = distinct.with_columns(
+        pl.Series("_pseudonym", [fn(*row) for row in distinct.iter_rows()], dtype=pl.String))
+    return identities.join(mapped, on=columns, how="left", nulls_equal=True,
+                           maintain_order="left")["_pseudonym"]
 
 
 def pseudonymize_837_claims(frame: pl.DataFrame, key: bytes) -> pl.DataFrame:
@@ -78,12 +85,9 @@ def pseudonymize_837_claims(frame: pl.DataFrame, key: bytes) -> pl.DataFrame:
                         lambda *row: person_pseudonym(key, *row))
     member = _map_rows(frame, ["subscriber_member_id"], lambda value: member_pseudonym(key, value))
     birth_year = frame["patient_birth_date"].dt.year().cast(pl.Int64)
-    return frame.with_columns(
+    return _drop_phi(frame.with_columns(
         patient_pseudonym=patient, member_pseudonym=member, patient_birth_year=birth_year,
-    ).drop(
-        "subscriber_member_id", "subscriber_last_name", "subscriber_first_name",
-        "subscriber_birth_date", "patient_last_name", "patient_first_name", "patient_birth_date",
-    )
+    ), "edi_837_claims")
 
 
 def pseudonymize_835_claim_payments(frame: pl.DataFrame, key: bytes) -> pl.DataFrame:
@@ -91,9 +95,13 @@ def pseudonymize_835_claim_payments(frame: pl.DataFrame, key: bytes) -> pl.DataF
     patient = _map_rows(frame, ["patient_member_id"], lambda value: member_pseudonym(key, value))
     subscriber = _map_rows(frame, ["subscriber_member_id"],
                            lambda value: member_pseudonym(key, value))
-    return frame.with_columns(
+    return _drop_phi(frame.with_columns(
         patient_member_pseudonym=patient, subscriber_member_pseudonym=subscriber,
-    ).drop("patient_member_id", "patient_last_name", "patient_first_name", "subscriber_member_id")
+    ), "edi_835_claim_payments")
+
+
+def _drop_phi(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+    return frame.drop([c for c in PHI_COLUMNS[table] if c in frame.columns])
 
 
 PSEUDONYMIZERS = {

@@ -25,7 +25,7 @@ class IngestOutcome:
     client_id: str
     file_name: str
     file_id: str
-    status: str  # loaded | reloaded | skipped | failed
+    status: str  # loaded | reloaded | skipped | failed (quarantined) | error (retried next run)
     kind: str = "unknown"
     row_count: int = 0
     diagnostic_count: int = 0
@@ -53,7 +53,7 @@ def ingest_x12_file(conn: duckdb.DuckDBPyConnection, item: InboxFile, *, key: by
     """Parse and load one file unless its content is already in the ledger."""
     file_id = ledger.file_id_of(item.path)
     known = ledger.lookup(conn, item.client_id, file_id)
-    if known and not force:
+    if known and not force and known["status"] != "error":
         ledger.mark_seen_again(conn, item.client_id, file_id)
         if known["status"] == "failed":
             _quarantine(item, quarantine, {"message": "already quarantined under this content"})
@@ -87,9 +87,14 @@ def ingest_x12_file(conn: duckdb.DuckDBPyConnection, item: InboxFile, *, key: by
         conn.commit()
     except Exception as exc:  # a load error must never leave partial rows
         conn.rollback()
-        log.exception("load of %s failed", item.name)
-        return _fail(conn, item, entry, f"load failed: {exc}", None, quarantine)
-    status = "reloaded" if known else "loaded"
+        log.exception("load of %s/%s failed", item.client_id, item.name)
+        # Not the file's fault: keep it in the inbox and try again on the next run.
+        entry.status, entry.error_message, entry.row_count = "error", f"load failed: {exc}", 0
+        entry.loaded_at = None
+        ledger.write(conn, entry)
+        return IngestOutcome(item.client_id, item.name, file_id, "error", document.kind,
+                             message=entry.error_message)
+    status = "reloaded" if known and known["status"] == "loaded" else "loaded"
     return IngestOutcome(item.client_id, item.name, file_id, status, document.kind, rows,
                          len(document.diagnostics))
 

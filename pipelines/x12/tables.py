@@ -197,6 +197,7 @@ EDI_835_CLAIM_PAYMENTS = _with_envelope({
     "payer_claim_control_number": TEXT,  # CLP07
     "facility_type_code": TEXT,  # CLP08
     "claim_frequency_code": TEXT,  # CLP09
+    "patient_status_code": TEXT,  # CLP10 (institutional)
     "drg_code": TEXT,  # CLP11
     "drg_weight": QUANTITY,  # CLP12
     "discharge_fraction": QUANTITY,  # CLP13
@@ -204,7 +205,9 @@ EDI_835_CLAIM_PAYMENTS = _with_envelope({
     "patient_last_name": TEXT,  # PHI
     "patient_first_name": TEXT,  # PHI
     "subscriber_member_id": TEXT,  # NM1*IL NM109 (PHI)
-    "rendering_provider_npi": TEXT,  # NM1*82
+    "subscriber_last_name": TEXT,  # NM1*IL NM103 (PHI)
+    "subscriber_first_name": TEXT,  # NM1*IL NM104 (PHI)
+    "rendering_provider_npi": TEXT,  # NM1*82 NM109 when NM108 = XX
     "crossover_payer_name": TEXT,  # NM1*TT
     "crossover_payer_id": TEXT,
     "statement_from_date": DATE,  # DTM*232
@@ -257,8 +260,9 @@ EDI_835_REMARKS = _with_envelope({  # LQ at line level, remark codes of MOA / MI
     "service_segment_index": INT,
     "remark_level": TEXT,  # claim | line
     "remark_source": TEXT,  # LQ, MOA, MIA
-    "remark_qualifier": TEXT,  # HE = RARC, RX = NCPDP reject
+    "remark_qualifier": TEXT,  # LQ01: HE = RARC, RX = NCPDP reject; null for MOA/MIA (RARCs)
     "remark_code": TEXT,
+    "element_position": INT,  # LQ02 = 2, MOA03..07 = 3..7, MIA05/20..23: with segment_index a key
 })
 
 EDI_835_PROVIDER_ADJUSTMENTS = _with_envelope({  # every PLB reason/amount pair
@@ -275,9 +279,12 @@ EDI_835_PROVIDER_ADJUSTMENTS = _with_envelope({  # every PLB reason/amount pair
 EDI_SUPPLEMENTAL_VALUES = _with_envelope({
     "transaction_type": TEXT,  # 837P, 837I or 835
     "parent_segment_index": INT,  # the claim, line, payment or CLP/SVC the value belongs to
-    "segment_id": TEXT,  # REF, AMT, QTY, DTM, DTP
+    "loop_segment_index": INT,  # the segment opening the innermost loop (NM1, SBR, SVD, ...)
+    "loop_code": TEXT,  # that loop: CLM, LX, SBR, SVD, NM1*82, HL*22, CLP, SVC, N1*PE, ST
+    "segment_id": TEXT,  # REF, AMT, QTY, DTM, DTP, HI
     "qualifier": TEXT,
-    "value": TEXT,
+    "value": TEXT,  # as sent (DTP RD8 ranges stay CCYYMMDD-CCYYMMDD; HI: code[:rest])
+    "element_position": INT,  # element the value came from: with segment_index a key
 })
 
 X12_TABLES: dict[str, dict[str, pl.DataType]] = {
@@ -304,6 +311,7 @@ PHI_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "edi_835_claim_payments": (
         "patient_member_id", "patient_last_name", "patient_first_name", "subscriber_member_id",
+        "subscriber_last_name", "subscriber_first_name",
     ),
 }
 

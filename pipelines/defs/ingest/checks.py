@@ -1,7 +1,6 @@
 """Great Expectations suites on the landed raw tables, as blocking asset checks: dbt does not
 build on raw data that fails them."""
 
-from __future__ import annotations
 
 import dagster as dg
 

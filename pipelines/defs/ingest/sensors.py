@@ -1,6 +1,5 @@
 """Pick up new files dropped into the inbox and run the whole graph for them."""
 
-from __future__ import annotations
 
 import json
 

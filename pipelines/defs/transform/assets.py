@@ -1,6 +1,5 @@
 """dbt models, seeds and tests as assets: raw -> staging -> intermediate -> marts."""
 
-from __future__ import annotations
 
 import os
 from collections.abc import Mapping

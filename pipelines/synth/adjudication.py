@@ -1,0 +1,176 @@
+"""How a payer answers a claim: priced lines, CAS adjustments, denials, reversals, COB.
+
+Every remittance built here balances by construction: per line SVC02 − SVC03 = Σ line CAS, and
+per claim CLP03 − CLP04 = Σ claim CAS + Σ line CAS, CLP05 = Σ PR adjustments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from pipelines.synth.catalog import Denial, PayerProfile
+from pipelines.synth.events import Claim, ClaimLine, Coverage, LinePayment, Remittance
+from pipelines.synth.money import ZERO, share
+from pipelines.synth.pricing import LinePrice, annual_deductible, price_lines, split_line
+
+
+@dataclass(slots=True)
+class Outcome:
+    remittance: Remittance
+    prices: list[LinePrice]
+    denied: dict[int, Denial]  # line index → why
+    underpaid: dict[int, Decimal]  # line index → contract allowed − allowed paid
+
+
+def _negate_adjustments(adjs):
+    return [(g, c, -a) for g, c, a in adjs]
+
+
+def reversal_of(original: Remittance, received: date) -> Remittance:
+    """CLP02 22: the negated image of ``original`` (same CLP07), as payers send it."""
+    return Remittance(
+        claim=original.claim, payer=original.payer, status="22", charge=-original.charge,
+        paid=-original.paid, patient_responsibility=-original.patient_responsibility,
+        payer_claim_number=original.payer_claim_number, frequency=original.frequency,
+        claim_adjustments=_negate_adjustments(original.claim_adjustments),
+        lines=[LinePayment(lp.line_id, lp.code, lp.modifiers, -lp.charge, -lp.paid, lp.units,
+                           lp.service_date, None if lp.allowed is None else -lp.allowed,
+                           _negate_adjustments(lp.adjustments), ()) for lp in original.lines],
+        received_date=received, reverses=original.payer_claim_number,
+    )
+
+
+def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Coverage,
+                       icn: str, frequency: str, received: date,
+                       denied: dict[int, Denial], price_factor: Decimal,
+                       underpay: dict[int, Decimal], crossover: Coverage | None) -> Outcome:
+    """Price and pay ``lines`` as the primary payer would.
+
+    ``denied`` lines are refused in full (denial CAS = charge). ``underpay`` maps a line to the
+    factor the payer wrongly applied to its allowed amount; ``price_factor`` applies to all
+    lines (a pricing error later corrected by a reversal). Deductible is taken from and
+    recorded on the patient's accumulator for the payer and year.
+    """
+    payer = coverage.payer
+    plan = coverage.plan
+    patient = claim.patient
+    dos = claim.service_date
+    prices = price_lines(payer, [(ln.code, ln.units, ln.modifiers) for ln in lines], dos)
+    key = (payer.key, dos.year)
+    met = patient.deductible_met.get(key, ZERO)
+    deductible_left = max(ZERO, annual_deductible(payer, plan, dos.year) - met)
+    copay_left = plan.copay if not denied or len(denied) < len(lines) else ZERO
+    if len(denied) == len(lines) and lines and next(iter(denied.values())).scope == "not_found":
+        return _not_found(claim, lines, payer, icn, frequency, received, denied, prices)
+    payments: list[LinePayment] = []
+    underpaid: dict[int, Decimal] = {}
+    for i, (line, price) in enumerate(zip(lines, prices, strict=True)):
+        adjs: list[tuple[str, str, Decimal]] = []
+        remarks: tuple[str, ...] = ()
+        if i in denied:
+            d = denied[i]
+            adjs.append((d.group, d.carc, line.charge))
+            remarks = (d.rarc,) if d.rarc else ()
+            payments.append(LinePayment(line.line_id, line.code, line.modifiers, line.charge,
+                                        ZERO, line.units, line.service_date, ZERO, adjs, remarks))
+            continue
+        full, allowed = price.full, price.allowed
+        if price_factor != 1:
+            full, allowed = share(full, price_factor), share(allowed, price_factor)
+        if i in underpay:
+            paid_allowed = share(allowed, underpay[i])
+            underpaid[i] = allowed - paid_allowed
+            full, allowed = full - underpaid[i], paid_allowed
+        cost = split_line(payer, plan, allowed, deductible_left, copay_left)
+        deductible_left -= cost.deductible
+        copay_left -= cost.copay
+        met += cost.deductible
+        contractual = line.charge - full
+        if contractual:
+            adjs.append(("CO", "45", contractual))
+        if full != allowed:
+            adjs.append(("CO", "59", full - allowed))
+        if cost.deductible:
+            adjs.append(("PR", "1", cost.deductible))
+        if cost.coinsurance:
+            adjs.append(("PR", "2", cost.coinsurance))
+        if cost.copay:
+            adjs.append(("PR", "3", cost.copay))
+        if cost.sequestration:
+            adjs.append(("CO", "253", cost.sequestration))
+        payments.append(LinePayment(line.line_id, line.code, line.modifiers, line.charge,
+                                    cost.paid, line.units, line.service_date, allowed, adjs))
+    patient.deductible_met[key] = met
+    pr = sum((a for lp in payments for g, _, a in lp.adjustments if g == "PR"), ZERO)
+    status = "19" if crossover is not None and pr > 0 else "1"
+    remit = Remittance(
+        claim=claim, payer=payer, status=status,
+        charge=sum((ln.charge for ln in lines), ZERO),
+        paid=sum((lp.paid for lp in payments), ZERO), patient_responsibility=pr,
+        payer_claim_number=icn, frequency=frequency, claim_adjustments=[], lines=payments,
+        received_date=received, crossover=crossover if status == "19" else None,
+    )
+    return Outcome(remit, prices, denied, underpaid)
+
+
+def _not_found(claim, lines, payer, icn, frequency, received, denied, prices) -> Outcome:
+    d = next(iter(denied.values()))
+    charge = sum((ln.charge for ln in lines), ZERO)
+    remit = Remittance(claim=claim, payer=payer, status="4", charge=charge, paid=ZERO,
+                       patient_responsibility=ZERO, payer_claim_number=icn, frequency=frequency,
+                       claim_adjustments=[(d.group, d.carc, charge)], lines=[],
+                       received_date=received, remarks=(d.rarc,) if d.rarc else ())
+    return Outcome(remit, prices, denied, {})
+
+
+def adjudicate_secondary(claim: Claim, primary: Remittance, coverage: Coverage, icn: str,
+                         received: date) -> Remittance:
+    """The secondary payer's answer after ``primary``: OA-23 restates the primary's part.
+
+    Per line: OA-23 = charge − the primary's patient responsibility; of that responsibility
+    Medicaid pays what its own allowed amount leaves after the primary's payment (the rest
+    CO-45, never billed to a dual-eligible patient); a supplemental/commercial secondary pays
+    the coinsurance and copay and leaves the deductible with the patient (PR-1).
+    """
+    payer = coverage.payer
+    by_line = {ln.line_id: ln for ln in claim.lines}
+    own_prices = price_lines(payer, [(lp.code, lp.units, lp.modifiers) for lp in primary.lines],
+                             claim.service_date)
+    lines: list[LinePayment] = []
+    for lp, own in zip(primary.lines, own_prices, strict=True):
+        pr = {c: a for g, c, a in lp.adjustments if g == "PR"}
+        responsibility = sum(pr.values(), ZERO)
+        adjs: list[tuple[str, str, Decimal]] = []
+        prior = lp.charge - responsibility
+        if prior:
+            adjs.append(("OA", "23", prior))
+        if payer.kind == "medicaid":
+            pays = min(responsibility, max(ZERO, own.allowed - lp.paid))
+            if responsibility - pays:
+                adjs.append(("CO", "45", responsibility - pays))
+        else:
+            deductible = pr.get("1", ZERO)
+            pays = responsibility - deductible
+            if deductible:
+                adjs.append(("PR", "1", deductible))
+        line = by_line[lp.line_id]
+        lines.append(LinePayment(lp.line_id, lp.code, lp.modifiers, line.charge, pays, lp.units,
+                                 lp.service_date, responsibility, adjs))
+    pr_total = sum((a for ln in lines for g, _, a in ln.adjustments if g == "PR"), ZERO)
+    return Remittance(
+        claim=claim, payer=payer, status="2", charge=primary.charge,
+        paid=sum((ln.paid for ln in lines), ZERO), patient_responsibility=pr_total,
+        payer_claim_number=icn, frequency="1", claim_adjustments=[], lines=lines,
+        received_date=received,
+    )
+
+
+def duplicate_rejection(claim: Claim, payer: PayerProfile, icn: str, received: date,
+                        charge: Decimal) -> Remittance:
+    """A resent claim already on file: zero pay, OA-18 at claim level."""
+    return Remittance(claim=claim, payer=payer, status="1", charge=charge, paid=ZERO,
+                      patient_responsibility=ZERO, payer_claim_number=icn, frequency="1",
+                      claim_adjustments=[("OA", "18", charge)], lines=[],
+                      received_date=received)

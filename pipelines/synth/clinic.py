@@ -1,0 +1,178 @@
+"""The clinical side: episodes of care (plans of care), visits and the services documented.
+
+A patient's episode is a plan of care: an evaluation, then 1-3 visits a week for 4-12 weeks,
+sometimes a re-evaluation, then discharge; some patients come back for a new episode later.
+Timed codes carry the minutes the therapist documented and the units they support under the
+CMS 8-minute rule (``eight_minute``); NCCI column-2 codes get the practice's 59/X modifier.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from pipelines.synth.catalog import COGNITIVE_ADDON, COGNITIVE_FIRST, TIMED_CODES
+from pipelines.synth.eight_minute import allocate_units
+from pipelines.synth.events import Location, Patient, Practice, Provider, Service, Visit
+from pipelines.synth.money import money
+from pipelines.synth.reference_data import medicare_fee_schedule, mue_limits, ncci_pairs
+
+WEEKDAY_PATTERNS = {1: ((0,), (1,), (2,), (3,), (4,)),
+                    2: ((0, 2), (1, 3), (0, 3), (2, 4), (1, 4)),
+                    3: ((0, 2, 4),)}
+CHARGE_MARKUP = Decimal("2.1")  # practice charge master ≈ 2.1 × Medicare 2025 amount
+
+
+def charge_master(practice: Practice) -> dict[str, Decimal]:
+    """The practice's fee schedule: one price per unit, whole dollars."""
+    fees = medicare_fee_schedule(2025)
+    bump = Decimal("1.0") + Decimal(len(practice.client_id) % 5) / 20
+    return {code: money((row.amount * CHARGE_MARKUP * bump).to_integral_value())
+            for code, row in fees.items() if row.amount > 0}
+
+
+@dataclass(slots=True)
+class Episode:
+    patient: Patient
+    therapist: Provider
+    assistant: Provider | None
+    location: Location
+    weekdays: tuple[int, ...]
+    start: date
+    end: date
+    planned_visits: int
+    attended: int = 0
+    needs_evaluation: bool = True
+
+
+class Clinic:
+    """Schedules and documents visits for one practice."""
+
+    def __init__(self, practice: Practice, rng: random.Random):
+        self.practice = practice
+        self.rng = rng
+        self.charges = charge_master(practice)
+        self.therapists = [p for p in practice.providers if p.role == "OT"]
+        self.assistants = [p for p in practice.providers if p.role == "OTA"]
+        self.treatment_codes = practice.template.treatment_codes
+        self.pairs = ncci_pairs()
+        self.mue = mue_limits()
+        self.visit_seq = 0
+        self.service_seq = 0
+
+    def new_episode(self, patient: Patient, start: date, in_progress: bool = False) -> Episode:
+        rng = self.rng
+        freq = rng.choice((1, 2, 2, 2, 3, 3))
+        weeks = rng.randint(4, 12)
+        therapist = rng.choice(self.therapists)
+        assistant = None
+        if self.assistants and rng.random() < 0.5:
+            assistant = next((a for a in self.assistants if a.supervisor_npi == therapist.npi),
+                             rng.choice(self.assistants))
+        episode = Episode(patient, therapist, assistant, rng.choice(self.practice.locations),
+                          rng.choice(WEEKDAY_PATTERNS[freq]), start,
+                          start + timedelta(weeks=weeks), freq * weeks)
+        if in_progress:
+            episode.needs_evaluation = False
+            episode.attended = rng.randint(0, episode.planned_visits // 2)
+        return episode
+
+    def visit(self, episode: Episode, day: date) -> Visit:
+        """The visit of ``episode`` on ``day``: attended, cancelled or a no-show."""
+        rng = self.rng
+        self.visit_seq += 1
+        roll = rng.random()
+        status = "attended" if roll < 0.88 else ("cancelled" if roll < 0.95 else "no_show")
+        kind = "treatment"
+        if episode.needs_evaluation:
+            kind = "evaluation"
+        elif episode.attended and episode.attended % 10 == 0 and rng.random() < 0.6:
+            kind = "re_evaluation"
+        provider = episode.therapist
+        if kind == "treatment" and episode.assistant and rng.random() < 0.6:
+            provider = episode.assistant
+        visit = Visit(f"V{self.visit_seq:07d}", episode.patient, day, episode.location, provider,
+                      episode.therapist, status, kind, [], None, initial_treatment=episode.start)
+        if status != "attended":
+            return visit
+        episode.attended += 1
+        episode.needs_evaluation = False
+        visit.services = self._services(visit)
+        roll = rng.random()
+        lag = 0 if roll < 0.6 else (rng.randint(1, 3) if roll < 0.93 else rng.randint(4, 15))
+        visit.note_signed_date = day + timedelta(days=lag)
+        return visit
+
+    # ------------------------------------------------------------------ services
+    def _pick_codes(self, n: int, exclude: tuple[str, ...] = ()) -> list[str]:
+        """``n`` distinct codes drawn by weight (without replacement)."""
+        pool = [(c, w) for c, w in self.treatment_codes if c not in exclude]
+        total = sum(w for _, w in pool)
+        chosen: list[str] = []
+        while len(chosen) < n and pool:
+            pick = self.rng.random() * total
+            for i, (code, weight) in enumerate(pool):
+                pick -= weight
+                if pick < 0 or i == len(pool) - 1:
+                    chosen.append(code)
+                    total -= weight
+                    pool.pop(i)
+                    break
+        return chosen
+
+    def _services(self, visit: Visit) -> list[Service]:
+        rng = self.rng
+        untimed: list[str] = []
+        if visit.kind == "evaluation":
+            untimed.append(rng.choice(("97165", "97166", "97166", "97167")))
+            timed = self._pick_codes(rng.choice((0, 1, 1)), exclude=("97763", "97018"))
+        elif visit.kind == "re_evaluation":
+            untimed.append("97168")
+            timed = self._pick_codes(rng.choice((1, 2)), exclude=("97760", "97018"))
+        else:
+            timed = self._pick_codes(rng.choice((1, 2, 2, 3, 3)))
+            if self.practice.template.group_rate and rng.random() < float(
+                    self.practice.template.group_rate):
+                untimed.append("97150")
+        if "97018" in timed:
+            timed.remove("97018")
+            untimed.append("97018")
+        if "97760" in timed and "97763" in timed:
+            timed.remove("97763")
+        minutes: list[tuple[str, int]] = []
+        for code in timed:
+            cap = 15 * self.mue.get(code, 4) + 7
+            if code == COGNITIVE_FIRST:
+                total = rng.randint(15, 45)
+                minutes.append((COGNITIVE_FIRST, 15))
+                if total - 15 > 0:
+                    minutes.append((COGNITIVE_ADDON, total - 15))
+                continue
+            target = rng.randint(8, 30) if len(timed) > 1 else rng.randint(20, 45)
+            minutes.append((code, min(target, cap)))
+        units = allocate_units(minutes)
+        codes = untimed + [code for code, _ in minutes]
+        col2 = {c2 for c1 in codes for c2 in codes if self.pairs.get((c1, c2)) == 1}
+        services = []
+        for code in untimed:
+            # evaluations are the therapist's own; assistants never evaluate
+            performer = visit.supervising if code.startswith("9716") else visit.provider
+            services.append(self._service(code, None, 1, performer.npi, code in col2))
+        for (code, mins), unit in zip(minutes, units, strict=True):
+            services.append(self._service(code, mins, unit, visit.provider.npi, code in col2))
+        return services
+
+    def _service(self, code: str, minutes: int | None, units: int, provider_npi: str,
+                 needs_distinct: bool) -> Service:
+        self.service_seq += 1
+        modifiers = ["GO"]
+        if needs_distinct:
+            modifiers.append(self.practice.modifier_59)
+        return Service(f"S{self.service_seq:08d}", code, minutes, units, units,
+                       tuple(modifiers), self.charges[code], provider_npi)
+
+
+def is_timed(code: str) -> bool:
+    return code in TIMED_CODES

@@ -1,0 +1,28 @@
+"""The CMS 8-minute rule: minutes of timed services on one day → billable 15-minute units.
+
+Medicare Claims Processing Manual (Pub 100-04) Ch. 5 §20.2: the day's timed minutes are pooled;
+total units = ⌊(minutes + 7) / 15⌋ (8–22 min → 1, 23–37 → 2, ...); each service first gets one
+unit per full 15 minutes, and the units left over go to the services with the most remaining
+minutes, one each.
+"""
+
+from __future__ import annotations
+
+
+def total_units(minutes: int) -> int:
+    """Billable units for ``minutes`` of pooled timed treatment."""
+    return (minutes + 7) // 15 if minutes >= 8 else 0
+
+
+def allocate_units(minutes_by_service: list[tuple[str, int]]) -> list[int]:
+    """Units per service, in input order, for one patient-day.
+
+    Ties in remaining minutes go to the service listed first.
+    """
+    minutes = [m for _, m in minutes_by_service]
+    units = [m // 15 for m in minutes]
+    left = total_units(sum(minutes)) - sum(units)
+    order = sorted(range(len(minutes)), key=lambda i: (-(minutes[i] % 15), i))
+    for i in order[:left]:
+        units[i] += 1
+    return units

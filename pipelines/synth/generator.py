@@ -1,0 +1,128 @@
+"""Drive the simulation of each client and route its events to the writers and the truth."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.synth import write_835, write_837
+from pipelines.synth.catalog import PRACTICES
+from pipelines.synth.events import ClaimBatch, PaymentRun, Practice
+from pipelines.synth.pm_canonical import CanonicalPmWriter
+from pipelines.synth.rng import SimRandom
+from pipelines.synth.simulate import ClientSimulation, window
+from pipelines.synth.truth import ClientTruth
+from pipelines.synth.world import build_practice
+
+PM_SYSTEM = "generic practice-management system (synthetic)"
+PM_PROFILE = "canonical"
+PARALLEL_MIN_CLAIMS = 30_000  # below this, one process is faster than a pool
+
+
+@dataclass
+class ClientResult:
+    client_id: str
+    file_count: int
+    x12_bytes: int
+    claims: int
+
+
+@dataclass
+class GenerationResult:
+    file_count: int
+    client_count: int
+    x12_bytes: int = 0
+    clients: list[ClientResult] = field(default_factory=list)
+
+
+def client_practice(seed: int, index: int, months: int) -> tuple[Practice, SimRandom]:
+    """The practice of client ``index`` and the random stream that drives it."""
+    rng = SimRandom(f"revaudit-synth:{seed}:{index}")
+    start, end = window(months)
+    template = PRACTICES[index % len(PRACTICES)]
+    return build_practice(template, index // len(PRACTICES), rng, start, end), rng
+
+
+def simulate_events(seed: int, index: int, months: int, claims_per_month: int | None):
+    """The event stream of one client (what the writers and the truth consume)."""
+    practice, rng = client_practice(seed, index, months)
+    return practice, ClientSimulation(practice, rng, claims_per_month).run()
+
+
+def generate(out: Path, *, seed: int, clients: int = 2, months: int = 12,
+             claims_per_month: int | None = None, workers: int | None = None
+             ) -> GenerationResult:
+    """Write ``clients`` synthetic practices under ``out``; same arguments → same bytes."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    jobs = [(out, seed, i, months, claims_per_month) for i in range(clients)]
+    volume = clients * months * (claims_per_month or 80)
+    if workers is None:
+        workers = min(clients, os.cpu_count() or 1) if volume >= PARALLEL_MIN_CLAIMS else 1
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_generate_client, jobs))
+    else:
+        results = [_generate_client(job) for job in jobs]
+    return GenerationResult(file_count=sum(r.file_count for r in results),
+                            client_count=len(results),
+                            x12_bytes=sum(r.x12_bytes for r in results), clients=results)
+
+
+def _generate_client(job) -> ClientResult:
+    out, seed, index, months, claims_per_month = job
+    practice, events = simulate_events(seed, index, months, claims_per_month)
+    folder = out / practice.client_id
+    for sub in ("837", "835", "pm"):
+        shutil.rmtree(folder / sub, ignore_errors=True)
+        (folder / sub).mkdir(parents=True)
+    truth = ClientTruth(practice)
+    pm = CanonicalPmWriter(practice, folder / "pm")
+    files = x12_bytes = 0
+    for event in events:
+        truth.feed(event)
+        pm.feed(event)
+        if isinstance(event, ClaimBatch):
+            text = write_837.render(practice, event)
+            path = folder / "837" / write_837.file_name(event)
+        elif isinstance(event, PaymentRun):
+            text = write_835.render(practice, event)
+            path = folder / "835" / write_835.file_name(event)
+        else:
+            continue
+        data = text.encode("ascii")
+        path.write_bytes(data)
+        files += 1
+        x12_bytes += len(data)
+    pm.close()
+    document = truth.finish()
+    (folder / "truth.json").write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    (folder / "client.yml").write_text(_client_yaml(practice), encoding="utf-8")
+    files += 2 + len(list((folder / "pm").glob("*.csv")))
+    return ClientResult(practice.client_id, files, x12_bytes,
+                        document["summary"]["claims_submitted_count"])
+
+
+def _client_yaml(practice: Practice) -> str:
+    def q(value: str) -> str:
+        return '"' + value.replace('"', "'") + '"'
+
+    lines = [
+        f"client_id: {practice.client_id}",
+        f"practice_name: {q(practice.name)}",
+        f"billing_npi: {q(practice.npi)}",
+        f"billing_tin: {q(practice.tin)}",
+        f"state: {practice.state}",
+        f"specialty: {practice.template.specialty}",
+        f"pm_system: {q(PM_SYSTEM)}",
+        f"pm_profile: {PM_PROFILE}",
+        "window:",
+        f"  start: {practice.window_start.isoformat()}",
+        f"  end: {practice.window_end.isoformat()}",
+        "synthetic: true",
+    ]
+    return "\n".join(lines) + "\n"

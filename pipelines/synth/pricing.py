@@ -1,0 +1,104 @@
+"""What a payer allows and who owes what: contract pricing and patient cost share.
+
+Allowed amounts follow the payer's contract, a share of the Medicare PFS national amount for
+the year of service (``PayerProfile.share_of_medicare``). Medicare-style payers also apply:
+
+- MPPR: the unit with the highest practice-expense RVU is paid in full, every other "always
+  therapy" unit that day at the reduced rate (PE halved); the reduction is reported CO-59.
+- Assistant services (modifier CO): 85 % of the amount otherwise allowed (Medicare only).
+- Sequestration: 2 % of Medicare's payment, line by line, CO-253.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+from pipelines.synth.catalog import (
+    ASSISTANT_SHARE,
+    PART_B_DEDUCTIBLE,
+    PAYERS,
+    SEQUESTRATION,
+    PayerProfile,
+    PlanDesign,
+)
+from pipelines.synth.money import ZERO, money, share
+from pipelines.synth.reference_data import medicare_fee_schedule
+
+ONE = Decimal("1")
+
+
+def unit_rate(payer: PayerProfile, code: str, year: int) -> Decimal:
+    """Contracted allowed amount for one unit, before MPPR and assistant reductions."""
+    fee = medicare_fee_schedule(year)[code]
+    return share(fee.amount, payer.share_of_medicare)
+
+
+@dataclass(frozen=True, slots=True)
+class LinePrice:
+    full: Decimal  # allowed without MPPR
+    allowed: Decimal  # allowed after MPPR (contract amount the payer owes with the patient)
+
+
+def price_lines(payer: PayerProfile, lines: list[tuple[str, int, tuple[str, ...]]],
+                service_date: date) -> list[LinePrice]:
+    """Contract allowed amount of each (code, units, modifiers) billed for one patient-day."""
+    return list(_price_lines(payer.key, tuple(lines), service_date.year))
+
+
+@lru_cache(maxsize=65536)
+def _price_lines(payer_key: str, lines: tuple, year: int) -> tuple[LinePrice, ...]:
+    payer = PAYERS[payer_key]
+    fees = medicare_fee_schedule(year)
+    top = None
+    if payer.mppr:
+        candidates = [i for i, (code, units, _) in enumerate(lines)
+                      if units > 0 and fees[code].mppr_applies]
+        if candidates:
+            top = max(candidates, key=lambda i: (fees[lines[i][0]].pe_rvu, -i))
+    prices = []
+    for i, (code, units, modifiers) in enumerate(lines):
+        fee = fees[code]
+        full_rate = share(fee.amount, payer.share_of_medicare)
+        full = full_rate * units
+        if payer.mppr and fee.mppr_applies and units > 0:
+            reduced_rate = share(fee.mppr_amount, payer.share_of_medicare)
+            allowed = full_rate + reduced_rate * (units - 1) if i == top else reduced_rate * units
+        else:
+            allowed = full
+        if payer.assistant_reduction and "CO" in modifiers:
+            full, allowed = share(full, ASSISTANT_SHARE), share(allowed, ASSISTANT_SHARE)
+        prices.append(LinePrice(money(full), money(allowed)))
+    return tuple(prices)
+
+
+@dataclass(slots=True)
+class CostShare:
+    deductible: Decimal
+    coinsurance: Decimal
+    copay: Decimal
+    sequestration: Decimal
+    paid: Decimal
+
+
+def split_line(payer: PayerProfile, plan: PlanDesign, allowed: Decimal,
+               deductible_left: Decimal, copay_left: Decimal) -> CostShare:
+    """Divide one line's allowed amount between payer and patient."""
+    deductible = min(deductible_left, allowed)
+    copay = min(copay_left, allowed - deductible)
+    rest = allowed - deductible - copay
+    if payer.kind == "medicare":
+        before = share(rest, ONE - plan.coinsurance)
+        coinsurance = rest - before
+        seq = share(before, SEQUESTRATION) if payer.sequestration else ZERO
+        return CostShare(deductible, coinsurance, copay, seq, before - seq)
+    coinsurance = share(rest, plan.coinsurance)
+    return CostShare(deductible, coinsurance, copay, ZERO, rest - coinsurance)
+
+
+def annual_deductible(payer: PayerProfile, plan: PlanDesign, year: int) -> Decimal:
+    if payer.kind == "medicare":
+        return PART_B_DEDUCTIBLE[min(max(year, 2025), 2026)]
+    return plan.deductible

@@ -1,0 +1,674 @@
+"""The event simulation of one client, day by day over the window.
+
+Each day, in this order: patients are admitted and treated (PM visits); on the practice's
+batch weekday the billing office turns signed visits into claims and sends the week's 837
+(originals, replacements, voids, resends, secondary claims); each payer with a payment run that
+day adjudicates what is ready and sends one 835; patients pay their statements; at month end a
+``MonthEnd`` marker lets the truth take its AR snapshot. Everything happens on dates fixed by the
+seed and the window, so the same arguments give the same events.
+
+Injected leaks (each emitted as a ``Leak`` event with its size; see ``leaks.py`` for the rules
+that size them): visits never billed, units below what the minutes support, missing KX, missing
+GO, NCCI pairs without a 59/X modifier, claims filed past the payer's limit, secondary claims
+never sent, lines paid below contract, and denials never reworked.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from pipelines.synth import leaks
+from pipelines.synth.adjudication import (
+    Outcome,
+    adjudicate_primary,
+    adjudicate_secondary,
+    duplicate_rejection,
+    reversal_of,
+)
+from pipelines.synth.catalog import (
+    KX_THRESHOLD,
+    MISSING_GO,
+    MISSING_KX,
+    NCCI_NO_MODIFIER,
+    PAYERS,
+    SELF_PAY_RATE,
+    TIMELY_FILING,
+    Denial,
+    PayerProfile,
+)
+from pipelines.synth.clinic import Clinic, Episode
+from pipelines.synth.events import (
+    Claim,
+    ClaimBatch,
+    ClaimClosed,
+    ClaimLine,
+    Event,
+    Leak,
+    MonthEnd,
+    PatientPayment,
+    PatientWriteOff,
+    PaymentRun,
+    Practice,
+    PriorPayer,
+    PriorPayerLine,
+    ProviderAdjustment,
+    Remittance,
+    Submission,
+    Visit,
+    VisitRecorded,
+)
+from pipelines.synth.money import ZERO, money, share
+from pipelines.synth.pricing import price_lines
+from pipelines.synth.reference_data import medicare_fee_schedule
+from pipelines.synth.world import new_patient, prior_year_therapy
+
+WINDOW_END = date(2026, 10, 31)  # default: the 12 months ending 2026-10-31
+ATTENDANCE = 0.88
+VISITS_PER_EPISODE_MONTH = 8.0
+REWORK_SHARE = 0.6  # payer denials the practice fixes and resubmits
+
+
+def window(months: int, end: date = WINDOW_END) -> tuple[date, date]:
+    """First and last day of the ``months`` calendar months ending on ``end``'s month."""
+    year, month = end.year, end.month - months + 1
+    while month <= 0:
+        month += 12
+        year -= 1
+    return date(year, month, 1), end
+
+
+def month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).day == 1
+
+
+@dataclass(slots=True)
+class PayerItem:
+    kind: str  # original | resend | replacement | void | secondary | crossover | correction
+    claim: Claim
+    submission: Submission | None = None
+    remittance: Remittance | None = None  # the primary answer (secondary, crossover, correction)
+
+
+@dataclass(slots=True)
+class ClaimState:
+    """What the simulation remembers about a claim while it is open."""
+
+    claim: Claim
+    pending: int = 0
+    remits: list[Remittance] = field(default_factory=list)  # primary, in order
+    plan_rework: Denial | None = None
+    correct_later: bool = False
+    pos_paid: Decimal = ZERO
+    kx_missing: set[int] = field(default_factory=set)
+    go_missing: set[int] = field(default_factory=set)
+    ncci_missing: set[int] = field(default_factory=set)
+    late_filing: bool = False
+    resend_planned: bool = False
+    void_planned: bool = False
+
+
+class ClientSimulation:
+    """Generates the events of one client over the window."""
+
+    def __init__(self, practice: Practice, rng: random.Random, claims_per_month: int | None):
+        self.practice = practice
+        self.rng = rng
+        self.clinic = Clinic(practice, rng)
+        template = practice.template
+        self.claims_per_month = claims_per_month or template.claims_per_month
+        self_pay = sum(w for k, w in template.payer_mix if k == "self_pay") / sum(
+            w for _, w in template.payer_mix)
+        visits = self.claims_per_month / ATTENDANCE / (1 - self_pay)
+        self.target_episodes = max(1, round(visits / VISITS_PER_EPISODE_MONTH))
+        self.episodes: list[Episode] = []
+        self.returning: list[tuple[date, int, object]] = []
+        self.unbilled: list[Visit] = []
+        self.submissions_due: list[tuple[date, int, Submission]] = []
+        self.payer_queue: dict[str, list[tuple[date, int, PayerItem]]] = defaultdict(list)
+        self.patient_due: dict[date, list[tuple]] = defaultdict(list)
+        self.states: dict[str, ClaimState] = {}
+        self.visit_paid: dict[str, Decimal] = {}  # desk payments not yet tied to a claim
+        self.out: list[Event] = []
+        self.seq = 0
+        self.patient_seq = 0
+        self.claim_seq = 0
+        self.batch_seq = 0
+        self.payment_seq = 0
+        self.writeoff_seq = 0
+        self.run_seq: dict[str, int] = defaultdict(int)
+        self.icn_seq: dict[str, int] = defaultdict(int)
+        self.forward_balance: dict[str, Decimal] = defaultdict(lambda: ZERO)
+
+    # ================================================================= driver
+    def run(self) -> Iterator[Event]:
+        start, end = self.practice.window_start, self.practice.window_end
+        self._open_window(start)
+        day = start
+        while day <= end:
+            if day.weekday() < 5:
+                self._admit(day)
+                self._treat(day)
+            if day.weekday() == self.practice.template.batch_weekday:
+                self._bill(day)
+            for payer in PAYERS.values():
+                if day.weekday() in payer.run_weekdays:
+                    self._payment_run(payer, day)
+            self._patients(day)
+            if month_end(day):
+                self.out.append(MonthEnd(day))
+            yield from self.out
+            self.out.clear()
+            day += timedelta(days=1)
+
+    def _next(self) -> int:
+        self.seq += 1
+        return self.seq
+
+    # ================================================================= clinic
+    def _open_window(self, start: date) -> None:
+        """Patients already in care when the window opens (their evaluations came before)."""
+        for _ in range(self.target_episodes):
+            patient = self._new_patient(start)
+            began = start - timedelta(days=self.rng.randint(0, 50))
+            episode = self.clinic.new_episode(patient, began, in_progress=True)
+            if patient.primary and patient.primary.payer.kx_threshold:
+                patient.therapy_allowed = prior_year_therapy(self.rng, start)
+            self.episodes.append(episode)
+
+    def _new_patient(self, day: date):
+        self.patient_seq += 1
+        return new_patient(self.rng, self.practice, f"P{self.patient_seq:06d}", day)
+
+    def _admit(self, day: date) -> None:
+        season = 0.85 if day.month == 12 else (0.93 if day.month in (7, 8) else 1.0)
+        target = max(1, round(self.target_episodes * season))
+        while len(self.episodes) < target:
+            patient = None
+            if self.returning and self.returning[0][0] <= day:
+                patient = heapq.heappop(self.returning)[2]
+            patient = patient or self._new_patient(day)
+            self.episodes.append(self.clinic.new_episode(patient, day))
+
+    def _treat(self, day: date) -> None:
+        still: list[Episode] = []
+        for episode in self.episodes:
+            if day.weekday() in episode.weekdays and day >= episode.start:
+                visit = self.clinic.visit(episode, day)
+                self._record_visit(visit)
+            if episode.attended >= episode.planned_visits or day >= episode.end:
+                if self.rng.random() < 0.25:
+                    back = day + timedelta(days=self.rng.randint(30, 150))
+                    heapq.heappush(self.returning, (back, self._next(), episode.patient))
+            else:
+                still.append(episode)
+        self.episodes = still
+
+    def _record_visit(self, visit: Visit) -> None:
+        rng = self.rng
+        self.out.append(VisitRecorded(visit))
+        if visit.status != "attended":
+            return
+        patient = visit.patient
+        if patient.primary is None:  # self-pay: priced at the cash rate, paid at the desk
+            visit.billing = "self_pay"
+            price = sum((share(medicare_fee_schedule(visit.visit_date.year)[s.code].amount,
+                               SELF_PAY_RATE) * s.units_entered for s in visit.services), ZERO)
+            if rng.random() < 0.85 and price > 0:
+                self._patient_payment(visit.visit_date, visit, None, money(price), "card")
+            return
+        copay = patient.primary.plan.copay
+        if copay and rng.random() < 0.92:
+            self._patient_payment(visit.visit_date, visit, None, copay, "card")
+        if rng.random() < leaks.RATES["visit_never_billed"]:
+            visit.billing = "unbilled"
+            amount = leaks.expected_allowed(patient.primary.payer, visit)
+            self.out.append(Leak("visit_never_billed", None, (), visit.visit_id,
+                                 patient.primary.payer.key, visit.visit_date, amount,
+                                 "attended visit with signed note, never on a claim"))
+            return
+        payer = patient.primary.payer
+        if payer.filing_limit_days <= 180 and rng.random() < leaks.RATES["past_filing_limit"]:
+            visit.billing_hold_days = payer.filing_limit_days + rng.randint(5, 45)
+        self.unbilled.append(visit)
+
+    def _patient_payment(self, day: date, visit: Visit | None, claim_id: str | None,
+                         amount: Decimal, method: str) -> None:
+        self.payment_seq += 1
+        patient = visit.patient
+        self.out.append(PatientPayment(f"PP{self.payment_seq:07d}", day, patient,
+                                       visit.visit_id if visit else None, claim_id, amount,
+                                       method))
+        if claim_id is None:
+            self.visit_paid[visit.visit_id] = self.visit_paid.get(visit.visit_id, ZERO) + amount
+
+    # ================================================================= billing office
+    def _bill(self, day: date) -> None:
+        submissions: list[Submission] = []
+        waiting: list[Visit] = []
+        for visit in self.unbilled:
+            ready = visit.note_signed_date + timedelta(days=visit.billing_hold_days)
+            if ready > day:
+                waiting.append(visit)
+                continue
+            submissions.extend(self._claims_for(visit, day))
+        self.unbilled = waiting
+        due = [item for item in self.submissions_due if item[0] <= day]
+        self.submissions_due = [item for item in self.submissions_due if item[0] > day]
+        for _, _, submission in sorted(due, key=lambda item: (item[0], item[1])):
+            submissions.append(submission)
+        if not submissions:
+            return
+        for submission in submissions:
+            self._route(submission, day)
+        for _, _, submission in due:
+            self._done(submission.claim)
+        self.batch_seq += 1
+        self.out.append(ClaimBatch(day, self.batch_seq, submissions))
+
+    def _claims_for(self, visit: Visit, day: date) -> list[Submission]:
+        claim = self._new_claim(visit)
+        if claim is None:
+            return []
+        out = [self._original(claim, day)]
+        coverage = claim.coverage
+        if (coverage.plan.copay == 0 and coverage.plan.coinsurance == 0
+                and coverage.plan.deductible == 0 and claim.secondary is None
+                and not self.states[claim.claim_id].late_filing
+                and self.rng.random() < 0.004):
+            twin = self._new_claim(visit, twin_of=claim)
+            self.states[twin.claim_id].void_planned = True
+            out.append(self._original(twin, day))
+        return out
+
+    def _new_claim(self, visit: Visit, twin_of: Claim | None = None) -> Claim | None:
+        rng = self.rng
+        patient = visit.patient
+        coverage = patient.primary
+        payer = coverage.payer
+        billable = [s for s in visit.services if s.units_entered > 0]
+        if not billable:
+            return None
+        self.claim_seq += 1
+        claim_id = f"{self.practice.claim_prefix}{visit.visit_date:%y%m}{self.claim_seq:07d}"
+        lines = []
+        short_units = False
+        state_flags = {"kx": set(), "go": set(), "ncci": set()}
+        for n, service in enumerate(billable, start=1):
+            modifiers = list(service.modifiers)
+            if service.provider_npi != visit.supervising.npi and payer.kind in (
+                    "medicare", "medicare_advantage"):
+                modifiers.insert(1, "CO")
+            lines.append(ClaimLine(f"{claim_id}-{n}", service.service_id, service.code,
+                                   tuple(modifiers), service.units_entered,
+                                   service.unit_charge * service.units_entered,
+                                   visit.visit_date, tuple(range(1, len(patient.diagnoses) + 1))))
+        if twin_of is None:
+            timed = [ln for ln, s in zip(lines, billable, strict=True)
+                     if s.minutes is not None and ln.units >= 2]
+            short_units = bool(timed) and rng.random() < leaks.RATES["units_below_minutes"]
+            if short_units:
+                short = rng.choice(timed)  # charge entry keyed one unit too few
+                short.units -= 1
+                short.charge = short.charge - billable[lines.index(short)].unit_charge
+            self._apply_coding_leaks(payer, patient, visit, lines, state_flags)
+        claim = Claim(claim_id, visit, patient, coverage, patient.secondary, lines,
+                      list(patient.diagnoses), visit.supervising, visit.visit_date)
+        if payer.kind in ("medicare_advantage", "workers_comp") or (
+                payer.kind == "medicaid" and rng.random() < 0.5):
+            claim.prior_auth = f"AUTH{rng.randint(1000000, 9999999)}"
+        state = ClaimState(claim)
+        state.kx_missing = state_flags["kx"]
+        state.go_missing = state_flags["go"]
+        state.ncci_missing = state_flags["ncci"]
+        state.pos_paid = self.visit_paid.pop(visit.visit_id, ZERO) if twin_of is None else ZERO
+        claim.paid_at_desk = state.pos_paid
+        self.states[claim_id] = state
+        if visit.claim_id is None:
+            visit.claim_id = claim_id
+        if twin_of is None:
+            self._coding_leaks(claim, state, short_units)
+        return claim
+
+    def _coding_leaks(self, claim: Claim, state: ClaimState, short_units: bool) -> None:
+        payer = claim.coverage.payer
+        if short_units:
+            self.out.append(leaks.units_leak(claim))
+        flagged = (("missing_kx", state.kx_missing), ("missing_go", state.go_missing),
+                   ("ncci_without_modifier", state.ncci_missing))
+        if any(indexes for _, indexes in flagged):
+            prices = price_lines(payer, [(ln.code, ln.units, ln.modifiers) for ln in claim.lines],
+                                 claim.service_date)
+            for kind, indexes in flagged:
+                if indexes:
+                    self.out.append(leaks.denied_lines_leak(kind, claim, sorted(indexes), prices,
+                                                            payer))
+
+    def _apply_coding_leaks(self, payer, patient, visit, lines, flags) -> None:
+        rng = self.rng
+        distinct = self.practice.modifier_59
+        # NCCI column-2 lines lose their 59/X modifier
+        if any(distinct in ln.modifiers for ln in lines) and rng.random() < leaks.RATES["ncci"]:
+            for i, ln in enumerate(lines):
+                if distinct in ln.modifiers:
+                    ln.modifiers = tuple(m for m in ln.modifiers if m != distinct)
+                    flags["ncci"].add(i)
+        if payer.requires_go and rng.random() < leaks.RATES["missing_go"]:
+            i = rng.randrange(len(lines))
+            lines[i].modifiers = tuple(m for m in lines[i].modifiers if m != "GO")
+            flags["go"].add(i)
+        if payer.kx_threshold:
+            year = visit.visit_date.year
+            prices = price_lines(payer, [(ln.code, ln.units, ln.modifiers) for ln in lines],
+                                 visit.visit_date)
+            used = patient.therapy_allowed.get(year, ZERO)
+            forget = rng.random() < leaks.RATES["missing_kx"]
+            for i, (ln, price) in enumerate(zip(lines, prices, strict=True)):
+                used += price.allowed
+                if used > KX_THRESHOLD[min(max(year, 2025), 2026)]:
+                    if forget:
+                        flags["kx"].add(i)
+                    else:
+                        ln.modifiers = ln.modifiers + ("KX",)
+            patient.therapy_allowed[year] = used
+
+    def _original(self, claim: Claim, day: date) -> Submission:
+        claim.submitted = day
+        state = self.states[claim.claim_id]
+        payer = claim.coverage.payer
+        if (day - claim.service_date).days > payer.filing_limit_days:
+            state.late_filing = True
+            prices = price_lines(payer, [(ln.code, ln.units, ln.modifiers) for ln in claim.lines],
+                                 claim.service_date)
+            self.out.append(leaks.denied_lines_leak("past_filing_limit", claim,
+                                                    list(range(len(claim.lines))), prices, payer))
+        return Submission(claim, "original", "1", payer, claim.coverage, "P", tuple(claim.lines),
+                          claim.billed, other_coverage=claim.secondary)
+
+    def _route(self, submission: Submission, day: date) -> None:
+        """Queue a submission at its payer, ready after the payer's processing lag."""
+        rng = self.rng
+        payer = submission.payer
+        low, high = payer.lag_days
+        ready = day + timedelta(days=rng.randint(low, high))
+        state = self.states[submission.claim.claim_id]
+        if submission.kind == "resend":
+            last = max((d for d, _, it in self.payer_queue[payer.key]
+                        if it.claim is submission.claim and it.kind == "original"), default=day)
+            ready = max(ready, last + timedelta(days=1))
+        self._queue(payer, ready, PayerItem(submission.kind, submission.claim, submission))
+        if (submission.kind == "original" and (ready - day).days > 24
+                and rng.random() < float(payer.duplicate_rate) * 20):
+            resend = Submission(submission.claim, "resend", "1", payer, submission.coverage, "P",
+                                submission.lines, submission.billed,
+                                other_coverage=submission.other_coverage)
+            state.resend_planned = True
+            self._due(day + timedelta(days=21), submission.claim, resend)
+
+    def _queue(self, payer: PayerProfile, ready: date, item: PayerItem) -> None:
+        self.states[item.claim.claim_id].pending += 1
+        heapq.heappush(self.payer_queue[payer.key], (ready, self._next(), item))
+
+    def _due(self, day: date, claim: Claim, submission: Submission) -> None:
+        self.states[claim.claim_id].pending += 1
+        self.submissions_due.append((day, self._next(), submission))
+
+    def _done(self, claim: Claim) -> None:
+        state = self.states.get(claim.claim_id)
+        if state is None:
+            return
+        state.pending -= 1
+        if state.pending <= 0:
+            del self.states[claim.claim_id]
+            self.out.append(ClaimClosed(claim.claim_id))
+
+    # ================================================================= payers
+    def _icn(self, payer: PayerProfile, day: date) -> str:
+        self.icn_seq[payer.key] += 1
+        return (f"{payer.payer_id[:2]}{day:%y}{day.timetuple().tm_yday:03d}"
+                f"{self.practice.claim_prefix[-2:]}{self.icn_seq[payer.key]:07d}")
+
+    def _payment_run(self, payer: PayerProfile, day: date) -> None:
+        queue = self.payer_queue.get(payer.key)
+        if not queue or queue[0][0] > day:
+            return
+        items = []
+        while queue and queue[0][0] <= day:
+            items.append(heapq.heappop(queue)[2])
+        remits: list[Remittance] = []
+        follow: list = []
+        for item in items:
+            remits.extend(self._adjudicate(payer, item, day, follow))
+        for remit in remits:
+            remit.payment_date = day
+        plb = self._provider_adjustments(payer, day, remits)
+        self.run_seq[payer.key] += 1
+        run = PaymentRun(payer, day, self.run_seq[payer.key],
+                         f"{payer.payment_method[0]}{day:%y%m%d}{self.run_seq[payer.key]:04d}"
+                         f"{self.practice.claim_prefix}", remits, plb)
+        if remits or plb:
+            self.out.append(run)
+        for action in follow:
+            action()
+        for item in items:
+            self._done(item.claim)
+
+    def _adjudicate(self, payer: PayerProfile, item: PayerItem, day: date, follow: list):
+        claim = item.claim
+        state = self.states[claim.claim_id]
+        rng = self.rng
+        if item.kind == "resend":  # queued after the original, so always a duplicate
+            return [duplicate_rejection(claim, payer, self._icn(payer, day), claim.submitted,
+                                        item.submission.billed)]
+        if item.kind in ("secondary", "crossover"):
+            received = item.submission.claim.submitted if item.submission else day
+            primary = item.remittance or next(r for r in reversed(state.remits)
+                                              if r.status != "22")
+            remit = adjudicate_secondary(claim, primary, claim.secondary,
+                                         self._icn(payer, day), received)
+            follow.append(lambda: self._bill_patient(claim, day, remit.patient_responsibility))
+            return [remit]
+        if item.kind == "void":
+            claim.voided = True
+            last = state.remits[-1] if state.remits else None
+            if last is None or last.status == "22":
+                return []
+            reversal = reversal_of(last, day)
+            state.remits.append(reversal)
+            return [reversal]
+        out: list[Remittance] = []
+        if item.kind in ("replacement", "correction") and state.remits:
+            out.append(reversal_of(state.remits[-1], day))
+        denied: dict[int, Denial] = {}
+        underpay: dict[int, Decimal] = {}
+        factor = Decimal("1")
+        lines = tuple(claim.lines)
+        if item.kind == "original":
+            denied = self._payer_denials(payer, claim, state)
+            coverage = claim.coverage
+            no_share = (coverage.plan.coinsurance == 0 and coverage.plan.deductible == 0
+                        and claim.secondary is None)
+            clean = not denied and not state.void_planned
+            if clean and no_share and rng.random() < float(payer.correction_rate) * 4:
+                state.correct_later = True
+                factor = rng.choice((Decimal("0.90"), Decimal("1.06")))
+            elif clean and rng.random() < float(payer.underpay_rate):
+                i = rng.randrange(len(lines))
+                underpay[i] = rng.choice((Decimal("0.85"), Decimal("0.90"), Decimal("0.93")))
+        frequency = "7" if item.kind == "replacement" else "1"
+        crossover = claim.secondary if claim.secondary and claim.secondary.crossover else None
+        outcome = adjudicate_primary(claim, lines, claim.coverage, self._icn(payer, day),
+                                     frequency, claim.submitted, denied, factor, underpay,
+                                     crossover)
+        remit = outcome.remittance
+        out.append(remit)
+        state.remits.extend(out)
+        claim.primary_icns.append(remit.payer_claim_number)
+        self._after_primary(payer, claim, state, outcome, item.kind, day, follow)
+        return out
+
+    def _payer_denials(self, payer: PayerProfile, claim: Claim, state: ClaimState):
+        rng = self.rng
+        n = len(claim.lines)
+        if state.late_filing:
+            return dict.fromkeys(range(n), TIMELY_FILING)
+        denied: dict[int, Denial] = {}
+        for i in state.kx_missing:
+            denied[i] = MISSING_KX
+        for i in state.go_missing:
+            denied[i] = MISSING_GO
+        for i in state.ncci_missing:
+            denied[i] = NCCI_NO_MODIFIER
+        if denied or state.void_planned:
+            return denied
+        if rng.random() < float(payer.denial_rate):
+            weights = [(d, d.weight) for d in payer.denials]
+            total = sum(w for _, w in weights)
+            pick = rng.random() * total
+            choice = weights[-1][0]
+            for d, w in weights:
+                pick -= w
+                if pick < 0:
+                    choice = d
+                    break
+            if choice.scope == "line" and n > 1:
+                return {rng.randrange(n): choice}
+            return dict.fromkeys(range(n), choice)
+        return {}
+
+    def _after_primary(self, payer, claim, state, outcome: Outcome, kind, day, follow) -> None:
+        rng = self.rng
+        remit = outcome.remittance
+        injected = (MISSING_KX, MISSING_GO, NCCI_NO_MODIFIER, TIMELY_FILING)
+        payer_denials = {i: d for i, d in outcome.denied.items() if d not in injected}
+        for i, gap in outcome.underpaid.items():
+            self.out.append(Leak("underpaid_line", claim.claim_id, (claim.lines[i].line_id,),
+                                 None, payer.key, claim.service_date, gap,
+                                 "line allowed below the payer's contract"))
+        if payer_denials:
+            denial = next(iter(payer_denials.values()))
+            if denial.reworkable and rng.random() < REWORK_SHARE:
+                state.plan_rework = denial
+                replacement = Submission(claim, "replacement", "7", payer, claim.coverage, "P",
+                                         tuple(claim.lines), claim.billed,
+                                         payer_claim_number=remit.payer_claim_number,
+                                         other_coverage=claim.secondary)
+                self._due(day + timedelta(days=rng.randint(5, 25)), claim, replacement)
+                return
+            self.out.append(leaks.denied_lines_leak("denial_never_reworked", claim,
+                                                    sorted(payer_denials), outcome.prices, payer))
+        if state.void_planned and remit.paid > 0:
+            state.void_planned = False
+            void = Submission(claim, "void", "8", payer, claim.coverage, "P", tuple(claim.lines),
+                              claim.billed, payer_claim_number=remit.payer_claim_number)
+            self._due(day + timedelta(days=rng.randint(10, 40)), claim, void)
+            return
+        if state.correct_later:
+            state.correct_later = False
+            self._queue(payer, day + timedelta(days=rng.randint(20, 60)),
+                        PayerItem("correction", claim))
+            return
+        self._after_insurance_primary(claim, state, remit, day, follow)
+
+    def _after_insurance_primary(self, claim, state, remit: Remittance, day, follow) -> None:
+        rng = self.rng
+        pr = remit.patient_responsibility
+        secondary = claim.secondary
+        if secondary is not None and pr > 0:
+            if secondary.crossover:
+                item = PayerItem("crossover", claim, remittance=remit)
+                self._queue(secondary.payer, day + timedelta(days=rng.randint(6, 16)), item)
+                return
+            expected = adjudicate_secondary(claim, remit, secondary, "EXPECTED", day).paid
+            if expected > 0 and rng.random() < leaks.RATES["secondary_never_sent"]:
+                self.out.append(Leak("secondary_never_sent", claim.claim_id,
+                                     tuple(lp.line_id for lp in remit.lines), None,
+                                     secondary.payer.key, claim.service_date, expected,
+                                     "primary left patient responsibility; secondary never billed"))
+                return
+            prior = PriorPayer(claim.coverage, remit.paid, pr, day, [
+                PriorPayerLine(lp.line_id, lp.paid, lp.units, list(lp.adjustments))
+                for lp in remit.lines])
+            submission = Submission(claim, "secondary", "1", secondary.payer, secondary, "S",
+                                    tuple(claim.lines), claim.billed, other_coverage=claim.coverage,
+                                    prior_payer=prior)
+            self._due(day + timedelta(days=rng.randint(2, 10)), claim, submission)
+            return
+        follow.append(lambda: self._bill_patient(claim, day, pr))
+
+    def _provider_adjustments(self, payer, day, remits) -> list[ProviderAdjustment]:
+        rng = self.rng
+        plb: list[ProviderAdjustment] = []
+        late = [r for r in remits if r.status in ("1", "19") and r.paid > 0
+                and (day - r.received_date).days > 30]
+        if late and rng.random() < float(payer.interest_rate) * 3:
+            r = late[0]
+            days = (day - r.received_date).days - 30
+            interest = max(Decimal("0.01"), money(r.paid * Decimal("0.04") * days / 365))
+            plb.append(ProviderAdjustment("L6", r.payer_claim_number, -interest))
+        if remits and rng.random() < float(payer.recoupment_rate):
+            amount = money(Decimal(rng.randint(1500, 18000)) / 100)
+            plb.append(ProviderAdjustment("WO", f"{payer.payer_id[:2]}{rng.randint(10**9, 10**10)}",
+                                          amount))
+        carry = self.forward_balance[payer.key]
+        if carry:
+            plb.append(ProviderAdjustment("FB", "FWDBAL", carry))
+            self.forward_balance[payer.key] = ZERO
+        total = sum((r.paid for r in remits), ZERO) - sum((p.amount for p in plb), ZERO)
+        if total < 0:
+            plb.append(ProviderAdjustment("FB", "FWDBAL", total))
+            self.forward_balance[payer.key] = -total
+        return plb
+
+    # ================================================================= patients
+    def _bill_patient(self, claim: Claim, day: date, responsibility: Decimal) -> None:
+        """Statement for what insurance left, then the patient pays, partly pays or not."""
+        rng = self.rng
+        state = self.states.get(claim.claim_id)
+        if state is None:
+            return
+        balance = responsibility - state.pos_paid
+        if balance < 0:
+            self._later(claim, day + timedelta(days=rng.randint(15, 40)), ("refund", -balance))
+            return
+        if balance == 0:
+            return
+        if balance < Decimal("5.00"):
+            self._later(claim, day + timedelta(days=rng.randint(30, 60)),
+                        ("writeoff", balance, "small_balance"))
+            return
+        roll = rng.random()
+        if roll < 0.66:
+            self._later(claim, day + timedelta(days=rng.randint(12, 50)), ("pay", balance))
+        elif roll < 0.78:
+            half = money(balance / 2)
+            self._later(claim, day + timedelta(days=rng.randint(12, 40)), ("pay", half))
+            self._later(claim, day + timedelta(days=rng.randint(45, 90)), ("pay", balance - half))
+        elif roll < 0.88:
+            self._later(claim, day + timedelta(days=rng.randint(120, 160)),
+                        ("writeoff", balance, "bad_debt"))
+        # else: the patient never pays; the balance stays in patient AR
+
+    def _later(self, claim: Claim, day: date, action: tuple) -> None:
+        self.states[claim.claim_id].pending += 1
+        self.patient_due[day].append((claim, action))
+
+    def _patients(self, day: date) -> None:
+        for claim, action in self.patient_due.pop(day, ()):
+            kind = action[0]
+            if kind == "pay":
+                self._patient_payment(day, claim.visit, claim.claim_id, action[1],
+                                      self.rng.choice(("card", "check", "portal")))
+            elif kind == "refund":
+                self._patient_payment(day, claim.visit, claim.claim_id, -action[1], "refund")
+            else:
+                self.writeoff_seq += 1
+                self.out.append(PatientWriteOff(f"WO{self.writeoff_seq:07d}", day, claim.patient,
+                                                claim.visit.visit_id, claim.claim_id, action[1],
+                                                action[2]))
+            self._done(claim)

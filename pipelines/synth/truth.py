@@ -1,0 +1,406 @@
+"""Ground truth: the KPIs of docs/metrics.md computed from the generator's events.
+
+Streaming: amount flows are added as events arrive (by payment, posting or submission date);
+month-end AR is a snapshot taken at each ``MonthEnd``; the KPIs that depend on a claim's whole
+history (first remittance, collection cohorts) are settled when the claim closes (no event
+will touch it again) or at the end of the window. A closed claim keeps only a small record if
+its balance is not zero, so memory follows the open claims, not the whole window.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from pipelines.synth.events import (
+    ClaimBatch,
+    ClaimClosed,
+    Leak,
+    MonthEnd,
+    PatientPayment,
+    PatientWriteOff,
+    PaymentRun,
+    Practice,
+    Remittance,
+    VisitRecorded,
+)
+from pipelines.synth.leaks import DEFINITIONS as LEAK_DEFINITIONS
+from pipelines.synth.money import ZERO, fmt
+from pipelines.synth.reference_data import adjustment_category
+
+CATEGORIES = ("patient_responsibility", "duplicate", "prior_payer", "sequestration",
+              "contractual", "denial", "other")
+PRIMARY_STATUSES = ("1", "4", "19")
+AGING = (("ar_0_30_amount", 0, 30), ("ar_31_60_amount", 31, 60), ("ar_61_90_amount", 61, 90),
+         ("ar_91_120_amount", 91, 120), ("ar_over_120_amount", 121, 10**9))
+
+DEFINITIONS = """\
+KPIs follow docs/metrics.md (client = this folder, month = calendar month of the KPI's date
+basis). Computed from the generator's events, never from the files. Money: strings with two
+decimals. Rates and day means: numbers rounded to 6 places; null when the denominator is 0.
+Cohort KPIs (net/gross collection rate) are as of the window's last date (`as_of`).
+credit_balance_amount is the sum of negative claim balances at month end, as a positive amount.
+provider_adjustment_amount is Σ PLB amounts (positive reduces payment) by payment date, reported
+apart from payer_paid_amount; provider_adjustments_by_reason splits it by PLB reason code.
+Leak amounts:
+""" + LEAK_DEFINITIONS
+
+
+def month_key(d: date) -> tuple[int, int]:
+    return d.year, d.month
+
+
+@dataclass(slots=True)
+class PrimaryRemit:
+    payment_date: date
+    position: int
+    icn: str
+    status: str
+    has_denial: bool
+    denial_amount: Decimal
+    charge: Decimal
+    reverses: str | None
+
+
+@dataclass(slots=True)
+class ClaimTruth:
+    claim_id: str
+    visit_id: str
+    service_date: date
+    submission_date: date
+    primary_payer: str
+    billed_original: Decimal
+    billed: Decimal
+    expects_secondary: bool
+    voided_on: date | None = None
+    payer_paid: Decimal = ZERO
+    written_down: Decimal = ZERO  # adjustments other than PR and prior payer
+    contractual: Decimal = ZERO  # contractual + sequestration (collection-rate denominator)
+    patient_paid: Decimal = ZERO
+    patient_written_off: Decimal = ZERO
+    primary_adjudicated: bool = False
+    primary_forwarded: bool = False
+    secondary_remitted: bool = False
+    primary_remits: list[PrimaryRemit] = field(default_factory=list)
+    rework_dates: list[date] = field(default_factory=list)  # replacements and voids
+
+    def balance(self) -> Decimal:
+        return (self.billed - self.payer_paid - self.written_down - self.patient_paid
+                - self.patient_written_off)
+
+    def insurance_owes(self) -> bool:
+        if not self.primary_adjudicated:
+            return True
+        return (self.expects_secondary or self.primary_forwarded) and not self.secondary_remitted
+
+
+def first_remittance(claim: ClaimTruth) -> PrimaryRemit | None:
+    """The earliest primary adjudication that count KPIs use (docs/metrics.md)."""
+    by_icn = {r.icn: r for r in claim.primary_remits if r.status != "22"}
+    ignored: set[int] = set()
+    for r in claim.primary_remits:
+        if r.status != "22":
+            continue
+        ignored.add(r.position)
+        original = by_icn.get(r.reverses)
+        if original is None:
+            continue
+        answers_rework = any(original.payment_date < d <= r.payment_date
+                             for d in claim.rework_dates)
+        if not answers_rework:
+            ignored.add(original.position)
+    candidates = [r for r in claim.primary_remits
+                  if r.status in PRIMARY_STATUSES and r.position not in ignored]
+    return min(candidates, key=lambda r: (r.payment_date, r.position), default=None)
+
+
+class ClientTruth:
+    """Accumulates one client's truth from its event stream."""
+
+    def __init__(self, practice: Practice):
+        self.practice = practice
+        self.start, self.end = practice.window_start, practice.window_end
+        self.months: list[tuple[int, int]] = []
+        d = self.start
+        while d <= self.end:
+            if month_key(d) not in self.months:
+                self.months.append(month_key(d))
+            d += timedelta(days=1)
+        self.money: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: ZERO))
+        self.counts: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+        self.snapshots: dict[tuple[int, int], dict] = {}
+        self.claims: dict[str, ClaimTruth] = {}
+        self.closed_balances: list[tuple[date, Decimal, bool]] = []
+        self.visit_desk_paid: dict[str, Decimal] = {}
+        self.billed_by_day: dict[date, Decimal] = defaultdict(lambda: ZERO)
+        self.cohort: dict[tuple[int, int], list[Decimal]] = defaultdict(
+            lambda: [ZERO, ZERO, ZERO, ZERO])  # billed, payer paid, patient paid, contractual
+        self.position = 0
+        self.leaks: list[Leak] = []
+        self.by_payer: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: ZERO))
+        self.visits: dict[str, int] = defaultdict(int)
+        self.patients: set[str] = set()
+
+    # ---------------------------------------------------------------- events
+    def feed(self, event) -> None:
+        handler = self._handlers.get(type(event))
+        if handler is not None:
+            handler(self, event)
+
+    def _visit(self, event: VisitRecorded) -> None:
+        self.visits[event.visit.status] += 1
+        self.patients.add(event.visit.patient.patient_id)
+
+    def _batch(self, batch: ClaimBatch) -> None:
+        day = batch.batch_date
+        m = month_key(day)
+        for s in batch.submissions:
+            claim = self.claims.get(s.claim.claim_id)
+            if s.kind == "original" and claim is None:
+                first_dos = min(ln.service_date for ln in s.lines)
+                claim = ClaimTruth(
+                    s.claim.claim_id, s.claim.visit.visit_id, first_dos, day, s.payer.key,
+                    s.billed, s.billed, s.other_coverage is not None)
+                claim.patient_paid = self.visit_desk_paid.pop(claim.visit_id, ZERO)
+                self.claims[claim.claim_id] = claim
+                self.counts["claims_submitted_count"][m] += 1
+                self.money["billed_amount"][m] += s.billed
+                self.money["_charge_lag_sum"][m] += (day - first_dos).days
+                self.billed_by_day[day] += s.billed
+                payer = self.by_payer[s.payer.key]
+                payer["claims"] += 1
+                payer["billed"] += s.billed
+            elif s.kind == "replacement":
+                claim.billed = s.billed
+                claim.rework_dates.append(day)
+            elif s.kind == "void":
+                claim.voided_on = day
+                claim.billed = ZERO
+                claim.rework_dates.append(day)
+
+    def _run(self, run: PaymentRun) -> None:
+        m = month_key(run.payment_date)
+        for r in run.remittances:
+            self._remittance(r, run.payment_date, m)
+        for adj in run.provider_adjustments:
+            self.money["provider_adjustment_amount"][m] += adj.amount
+            self.money[f"plb_{adj.reason}"][m] += adj.amount
+
+    def _remittance(self, r: Remittance, day: date, m) -> None:
+        self.position += 1
+        claim = self.claims[r.claim.claim_id]
+        self.money["payer_paid_amount"][m] += r.paid
+        self.by_payer[r.payer.key]["paid"] += r.paid
+        claim.payer_paid += r.paid
+        primary = r.payer.key == claim.primary_payer
+        denial = ZERO
+        for group, carc, amount in _all_adjustments(r):
+            category = adjustment_category(group, carc)
+            self.money[f"{category}_adjustment_amount"][m] += amount
+            if category == "denial":
+                denial += amount if amount > 0 else ZERO
+            if category not in ("patient_responsibility", "prior_payer", "duplicate"):
+                claim.written_down += amount
+            if category in ("contractual", "sequestration"):
+                claim.contractual += amount
+        if primary and r.status in ("1", "4", "19", "22"):
+            self.money["allowed_amount"][m] += r.paid + r.patient_responsibility
+            self.money["patient_responsibility_amount"][m] += r.patient_responsibility
+        if primary:
+            has_denial = any(adjustment_category(g, c) == "denial" and a > 0
+                             for g, c, a in _all_adjustments(r))
+            claim.primary_remits.append(PrimaryRemit(day, self.position, r.payer_claim_number,
+                                                     r.status, has_denial, denial, r.charge,
+                                                     r.reverses))
+            if r.status in PRIMARY_STATUSES:
+                claim.primary_adjudicated = True
+            if r.status == "19":
+                claim.primary_forwarded = True
+        elif r.status in ("2", "3", "20", "21"):
+            claim.secondary_remitted = True
+
+    def _patient_payment(self, p: PatientPayment) -> None:
+        self.money["patient_paid_amount"][month_key(p.posting_date)] += p.amount
+        if p.claim_id is not None:
+            self.claims[p.claim_id].patient_paid += p.amount
+        elif p.visit_id is not None:  # a desk payment: joins the visit's claim when billed
+            self.visit_desk_paid[p.visit_id] = self.visit_desk_paid.get(p.visit_id, ZERO) + p.amount
+
+    def _writeoff(self, w: PatientWriteOff) -> None:
+        self.money["patient_writeoff_amount"][month_key(w.posting_date)] += w.amount
+        self.claims[w.claim_id].patient_written_off += w.amount
+
+    def _leak(self, leak: Leak) -> None:
+        self.leaks.append(leak)
+
+    def _closed(self, event: ClaimClosed) -> None:
+        claim = self.claims.pop(event.claim_id, None)
+        if claim is not None:
+            self._settle(claim)
+
+    def _month_end(self, event: MonthEnd) -> None:
+        day = event.day
+        snap = defaultdict(lambda: ZERO)
+
+        def add(service_date: date, balance: Decimal, insurance: bool) -> None:
+            if balance < 0:
+                snap["credit_balance_amount"] -= balance
+                return
+            if balance == 0:
+                return
+            snap["ar_amount"] += balance
+            snap["ar_insurance_amount" if insurance else "ar_patient_amount"] += balance
+            age = (day - service_date).days
+            for name, low, high in AGING:
+                if low <= age <= high:
+                    snap[name] += balance
+                    break
+
+        for claim in self.claims.values():
+            if claim.voided_on is None or claim.voided_on > day:
+                add(claim.service_date, claim.balance(), claim.insurance_owes())
+        for service_date, balance, insurance in self.closed_balances:
+            add(service_date, balance, insurance)
+        window_start = day - timedelta(days=89)
+        for d in [d for d in self.billed_by_day if d < window_start]:
+            del self.billed_by_day[d]
+        snap["_billed_90"] = sum(self.billed_by_day.values(), ZERO)
+        self.snapshots[month_key(day)] = snap
+
+    _handlers = {
+        VisitRecorded: _visit, ClaimBatch: _batch, PaymentRun: _run,
+        PatientPayment: _patient_payment, PatientWriteOff: _writeoff, Leak: _leak,
+        ClaimClosed: _closed, MonthEnd: _month_end,
+    }
+
+    # ---------------------------------------------------------------- settling
+    def _settle(self, claim: ClaimTruth) -> None:
+        first = first_remittance(claim)
+        if first is not None:
+            m = month_key(first.payment_date)
+            self.counts["claims_adjudicated_count"][m] += 1
+            self.money["_first_charge"][m] += first.charge
+            self.money["_first_denial"][m] += first.denial_amount
+            self.money["_days_to_first_remit_sum"][m] += (first.payment_date
+                                                          - claim.submission_date).days
+            if first.has_denial:
+                self.counts["_denied_first"][m] += 1
+            reworked_before = any(d < first.payment_date for d in claim.rework_dates)
+            if not first.has_denial and first.status != "4" and not reworked_before:
+                self.counts["_first_pass"][m] += 1
+        if claim.voided_on is None:
+            cohort = self.cohort[month_key(claim.service_date)]
+            cohort[0] += claim.billed
+            cohort[1] += claim.payer_paid
+            cohort[2] += claim.patient_paid
+            cohort[3] += claim.contractual
+            balance = claim.balance()
+            if balance:
+                self.closed_balances.append((claim.service_date, balance,
+                                             claim.insurance_owes()))
+
+    def finish(self) -> dict:
+        """Settle the claims still open at the window's end and return the truth document."""
+        for claim in list(self.claims.values()):
+            self._settle(claim)
+        self.claims.clear()
+        months = {f"{y:04d}-{m:02d}": self._month((y, m)) for y, m in self.months}
+        leaks = [_leak_json(self.practice.client_id, leak) for leak in self.leaks]
+        return {"client_id": self.practice.client_id, "as_of": self.end.isoformat(),
+                "window": {"start": self.start.isoformat(), "end": self.end.isoformat()},
+                "definitions": DEFINITIONS, "months": months, "leaks": leaks,
+                "summary": self._summary(months, leaks)}
+
+    def _month(self, m) -> dict:
+        money, counts = self.money, self.counts
+        adjudicated = counts["claims_adjudicated_count"].get(m, 0)
+        submitted = counts["claims_submitted_count"].get(m, 0)
+        snap = self.snapshots.get(m, defaultdict(lambda: ZERO))
+        billed_90 = snap["_billed_90"]
+        cohort = self.cohort.get(m, [ZERO, ZERO, ZERO, ZERO])
+        collected = cohort[1] + cohort[2]
+        row = {
+            "claims_submitted_count": submitted,
+            "billed_amount": fmt(money["billed_amount"].get(m, ZERO)),
+            "claims_adjudicated_count": adjudicated,
+            "initial_denial_rate": _rate(counts["_denied_first"].get(m, 0), adjudicated),
+            "initial_denial_rate_amount": _rate(money["_first_denial"].get(m, ZERO),
+                                                money["_first_charge"].get(m, ZERO)),
+            "first_pass_rate": _rate(counts["_first_pass"].get(m, 0), adjudicated),
+            "payer_paid_amount": fmt(money["payer_paid_amount"].get(m, ZERO)),
+            "allowed_amount": fmt(money["allowed_amount"].get(m, ZERO)),
+            "patient_responsibility_amount": fmt(
+                money["patient_responsibility_amount"].get(m, ZERO)),
+        }
+        for category in CATEGORIES:
+            row[f"{category}_adjustment_amount"] = fmt(
+                money[f"{category}_adjustment_amount"].get(m, ZERO))
+        row.update({
+            "patient_paid_amount": fmt(money["patient_paid_amount"].get(m, ZERO)),
+            "net_collection_rate": _rate(collected, cohort[0] - cohort[3]),
+            "gross_collection_rate": _rate(collected, cohort[0]),
+            "ar_amount": fmt(snap["ar_amount"]),
+            "ar_insurance_amount": fmt(snap["ar_insurance_amount"]),
+            "ar_patient_amount": fmt(snap["ar_patient_amount"]),
+            "credit_balance_amount": fmt(snap["credit_balance_amount"]),
+        })
+        for name, _, _ in AGING:
+            row[name] = fmt(snap[name])
+        row["days_in_ar"] = _rate(snap["ar_amount"], billed_90 / 90) if billed_90 else None
+        row["charge_lag_days"] = _rate(money["_charge_lag_sum"].get(m, ZERO), submitted)
+        row["days_to_first_remit"] = _rate(money["_days_to_first_remit_sum"].get(m, ZERO),
+                                           adjudicated)
+        row["provider_adjustment_amount"] = fmt(money["provider_adjustment_amount"].get(m, ZERO))
+        row["provider_adjustments_by_reason"] = {
+            key[4:]: fmt(values[m]) for key, values in sorted(money.items())
+            if key.startswith("plb_") and m in values}
+        row["patient_writeoff_amount"] = fmt(money["patient_writeoff_amount"].get(m, ZERO))
+        return row
+
+    def _summary(self, months: dict, leaks: list[dict]) -> dict:
+        def total(name: str) -> str:
+            return fmt(sum((Decimal(row[name]) for row in months.values()), ZERO))
+
+        by_kind: dict[str, dict] = {}
+        for leak in leaks:
+            entry = by_kind.setdefault(leak["kind"], {"count": 0, "amount": ZERO})
+            entry["count"] += 1
+            entry["amount"] += Decimal(leak["amount"])
+        return {
+            "claims_submitted_count": sum(r["claims_submitted_count"] for r in months.values()),
+            "claims_adjudicated_count": sum(r["claims_adjudicated_count"]
+                                            for r in months.values()),
+            "billed_amount": total("billed_amount"),
+            "payer_paid_amount": total("payer_paid_amount"),
+            "patient_paid_amount": total("patient_paid_amount"),
+            "ar_amount_at_end": months[max(months)]["ar_amount"] if months else "0.00",
+            "visits_by_status": dict(sorted(self.visits.items())),
+            "patients": len(self.patients),
+            "by_payer": {key: {"claims": int(v["claims"]), "billed": fmt(v["billed"]),
+                               "paid": fmt(v["paid"])}
+                         for key, v in sorted(self.by_payer.items())},
+            "leaks_by_kind": {k: {"count": v["count"], "amount": fmt(v["amount"])}
+                              for k, v in sorted(by_kind.items())},
+            "leaks_total_amount": fmt(sum((Decimal(x["amount"]) for x in leaks), ZERO)),
+        }
+
+
+def _all_adjustments(r: Remittance):
+    yield from r.claim_adjustments
+    for line in r.lines:
+        yield from line.adjustments
+
+
+def _rate(numerator, denominator):
+    if not denominator:
+        return None
+    return round(float(Decimal(numerator) / Decimal(denominator)), 6)
+
+
+def _leak_json(client_id: str, leak: Leak) -> dict:
+    return {"kind": leak.kind, "client_id": client_id, "claim_id": leak.claim_id,
+            "line_ids": list(leak.line_ids), "visit_id": leak.visit_id, "payer": leak.payer_key,
+            "service_date": leak.service_date.isoformat(), "amount": fmt(leak.amount),
+            "detail": leak.detail}

@@ -1,0 +1,102 @@
+"""835 (005010X221A1) writer: one file per payer per payment run, in the payer's own layout."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pipelines.synth.catalog import payer_address
+from pipelines.synth.events import PaymentRun, Practice, Remittance
+from pipelines.synth.money import ZERO
+from pipelines.synth.x12_layout import STYLES, amt, cas_segments, d8, interchange
+
+VERSION = "005010X221A1"
+
+
+def file_name(run: PaymentRun) -> str:
+    return f"{run.payment_date:%Y%m%d}_{run.payer.key}_{run.run_number:04d}.x12"
+
+
+def render(practice: Practice, run: PaymentRun) -> str:
+    payer = run.payer
+    day = d8(run.payment_date)
+    total = run.total
+    payer_tin = "1" + payer.payer_id.rjust(9, "0")[-9:]
+    if total == 0:
+        bpr = f"BPR*H*0.00*C*NON************{day}"
+    elif payer.payment_method == "ACH":
+        bpr = (f"BPR*I*{amt(total)}*C*ACH*CCP*01*021000089*DA*4401977310*{payer_tin}**01*"
+               f"011000138*DA*{practice.tin[::-1]}*{day}")
+    else:
+        bpr = f"BPR*C*{amt(total)}*C*CHK************{day}"
+    street, city, state, zip_code = payer_address(payer.key)
+    out = [
+        bpr,
+        f"TRN*1*{run.trace_number}*{payer_tin}",
+        f"REF*EV*{practice.submitter_id}",
+        f"DTM*405*{d8(run.payment_date - timedelta(days=2))}",
+        f"N1*PR*{payer.name}*XV*{payer.payer_id}",
+        f"N3*{street}",
+        f"N4*{city}*{state}*{zip_code}",
+        "PER*BL*PROVIDER SERVICES*TE*8005550199",
+        f"N1*PE*{practice.name}*XX*{practice.npi}",
+        f"N3*{practice.street}",
+        f"N4*{practice.city}*{practice.state}*{practice.zip_code}",
+        f"REF*TJ*{practice.tin}",
+    ]
+    if run.remittances:
+        out.append("LX*1")
+        for remit in run.remittances:
+            _claim_payment(out, remit)
+    adjustments = run.provider_adjustments
+    for start in range(0, len(adjustments), 6):
+        pairs = "*".join(f"{a.reason}:{a.reference}*{amt(a.amount)}"
+                         for a in adjustments[start:start + 6])
+        out.append(f"PLB*{practice.npi}*{run.payment_date.year}1231*{pairs}")
+    return interchange(STYLES[payer.x12_style], sender=payer.payer_id,
+                       receiver=practice.submitter_id, functional_id="HP", version=VERSION,
+                       when=run.payment_date, time="0600", control=run.run_number,
+                       transactions=[out])
+
+
+def _claim_payment(out: list[str], r: Remittance) -> None:
+    claim = r.claim
+    coverage = claim.secondary if r.status in ("2", "20") else claim.coverage
+    out.append(f"CLP*{claim.claim_id}*{r.status}*{amt(r.charge)}*{amt(r.paid)}*"
+               f"{amt(r.patient_responsibility)}*{r.payer.filing_indicator}*"
+               f"{r.payer_claim_number}*11*{r.frequency}")
+    if r.claim_adjustments:
+        cas_segments(r.claim_adjustments, out)
+    patient = claim.patient.person
+    if coverage.relationship == "18":
+        out.append(f"NM1*QC*1*{patient.last_name}*{patient.first_name}****MI*"
+                   f"{coverage.member_id}")
+    else:
+        sub = coverage.subscriber
+        out.append(f"NM1*QC*1*{patient.last_name}*{patient.first_name}")
+        out.append(f"NM1*IL*1*{sub.last_name}*{sub.first_name}****MI*{coverage.member_id}")
+    if r.crossover is not None:
+        out.append(f"NM1*TT*2*{r.crossover.payer.name}*****PI*{r.crossover.payer.payer_id}")
+    rendering = claim.rendering
+    out.append(f"NM1*82*1*{rendering.last_name}*{rendering.first_name}****XX*{rendering.npi}")
+    if r.remarks:
+        out.append("MOA***" + "*".join(r.remarks[:5]))
+    if coverage.group_number:
+        out.append(f"REF*1L*{coverage.group_number}")
+    service_day = d8(claim.service_date)
+    out.append(f"DTM*232*{service_day}")
+    out.append(f"DTM*233*{service_day}")
+    out.append(f"DTM*050*{d8(r.received_date)}")
+    if r.status in ("1", "19") and r.lines:
+        covered = sum((lp.allowed for lp in r.lines if lp.allowed is not None), ZERO)
+        out.append(f"AMT*AU*{amt(covered)}")
+    for lp in r.lines:
+        procedure = ":".join(("HC", lp.code, *lp.modifiers))
+        out.append(f"SVC*{procedure}*{amt(lp.charge)}*{amt(lp.paid)}**{lp.units}")
+        out.append(f"DTM*472*{d8(lp.service_date)}")
+        if lp.adjustments:
+            cas_segments(lp.adjustments, out)
+        out.append(f"REF*6R*{lp.line_id}")
+        if lp.allowed is not None:
+            out.append(f"AMT*B6*{amt(lp.allowed)}")
+        for remark in lp.remarks:
+            out.append(f"LQ*HE*{remark}")

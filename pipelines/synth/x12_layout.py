@@ -1,0 +1,96 @@
+"""X12 layouts as real senders use them: separators, line breaks and envelopes.
+
+Writers build segments as plain strings in one canonical notation (``*`` between elements,
+``:`` between components); ``interchange`` then wraps the transactions in ISA/GS ... GE/IEA
+and renders them in the sender's ``Style`` (separators, terminator, line breaks) in one
+``str.translate`` pass. Values never contain ``*``, ``:``, ``~``, ``|``, ``^``, ``>``, ``{``
+(names and addresses come from the generator's own lists).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    element: str
+    component: str
+    repetition: str
+    terminator: str  # written after every segment
+
+    @property
+    def table(self) -> dict[int, str]:
+        return str.maketrans({"*": self.element, ":": self.component})
+
+
+STYLES = {
+    "tilde_newline": Style("*", ":", "^", "~\n"),  # one segment per line
+    "single_line": Style("*", ">", "^", "~"),  # the whole interchange on one line
+    "pipe": Style("|", "^", "{", "\n"),  # pipes, newline as the segment terminator
+}
+TRANSACTION_SET = {"HC": "837", "HP": "835"}
+
+
+@lru_cache(maxsize=4096)
+def d8(day: date) -> str:
+    """CCYYMMDD."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def amt(value: Decimal) -> str:
+    """X12 decimal with two places: ``123.45``, ``-5.00``."""
+    return f"{value:.2f}"
+
+
+def segment(*elements: str) -> str:
+    """``*``-joined segment without trailing empty elements."""
+    parts = list(elements)
+    while parts and parts[-1] == "":
+        parts.pop()
+    return "*".join(parts)
+
+
+def cas_segments(adjustments, out: list[str]) -> None:
+    """CAS segments: one per group code, up to six (reason, amount) triplets each."""
+    groups: dict[str, list[str]] = {}
+    for group, carc, amount in adjustments:
+        groups.setdefault(group, []).append(f"{carc}*{amount:.2f}")
+    for group, pairs in groups.items():
+        for start in range(0, len(pairs), 6):
+            out.append(f"CAS*{group}*" + "**".join(pairs[start:start + 6]))
+
+
+def isa_segment(style: Style, sender: str, receiver: str, when: date, time: str,
+                control: int) -> str:
+    e = style.element
+    fields = ["ISA", "00", " " * 10, "00", " " * 10, "ZZ", f"{sender:<15.15}", "ZZ",
+              f"{receiver:<15.15}", when.strftime("%y%m%d"), time, style.repetition, "00501",
+              f"{control:09d}", "0", "P", style.component]
+    isa = e.join(fields)
+    if len(isa) != 105:  # + the terminator's first character = 106
+        raise ValueError(f"ISA would be {len(isa) + 1} characters, not 106")
+    return isa
+
+
+def interchange(style: Style, *, sender: str, receiver: str, functional_id: str,
+                version: str, when: date, time: str, control: int,
+                transactions: list[list[str]]) -> str:
+    """A complete ISA/GS/ST.../GE/IEA interchange with one functional group."""
+    out = [f"GS*{functional_id}*{sender}*{receiver}*{d8(when)}*{time}*{control}*X*{version}"]
+    set_id = TRANSACTION_SET[functional_id]
+    for n, segments in enumerate(transactions, start=1):
+        st_control = f"{n:04d}"
+        out.append(f"ST*{set_id}*{st_control}*{version}")
+        out.extend(segments)
+        out.append(f"SE*{len(segments) + 2}*{st_control}")
+    out.append(f"GE*{len(transactions)}*{control}")
+    out.append(f"IEA*1*{control:09d}")
+    t = style.terminator
+    body = t.join(out) + t
+    if style.element != "*" or style.component != ":":
+        body = body.translate(style.table)
+    return isa_segment(style, sender, receiver, when, time, control) + t + body

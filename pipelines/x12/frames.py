@@ -1,0 +1,132 @@
+"""Helpers shared by the 837 and 835 table builders: typed columns, loops, checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import polars as pl
+
+from pipelines.x12 import diagnostics as dx
+from pipelines.x12.tables import DATE, INT, MONEY, QUANTITY
+
+LOCATION = ("segment_index", "line_number", "segment_id")
+CENT = 0.01
+
+
+def open_loop(starter: pl.Expr, closers: Iterable[str]) -> pl.Expr:
+    """For each segment, the segment_index of the innermost open ``starter`` (or null).
+
+    A loop opens at a row where ``starter`` holds and closes at any segment id in ``closers``;
+    the rows are in file order, so a forward fill carries the opening index down.
+    """
+    return (pl.when(starter).then(pl.col("segment_index"))
+            .when(pl.col("segment_id").is_in(list(closers))).then(-1)
+            .forward_fill().replace(-1, None))
+
+
+def segment_is(*ids: str) -> pl.Expr:
+    return pl.col("segment_id").is_in(ids) if len(ids) > 1 else pl.col("segment_id") == ids[0]
+
+
+def typed(frame: pl.DataFrame, spec: Mapping[str, tuple[str, str, pl.DataType]]
+          ) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    """Add typed columns ``name: (source column, element name, dtype)`` and report values
+    that are present but do not convert (INVALID_AMOUNT, INVALID_DATE, AMOUNT_PRECISION)."""
+    exprs, notes = [], []
+    for name, (source, _element, dtype) in spec.items():
+        exprs.append(_convert(pl.col(source), dtype).alias(name))
+    frame = frame.with_columns(exprs)
+    for name, (source, element, dtype) in spec.items():
+        bad = frame.filter(pl.col(source).is_not_null() & pl.col(name).is_null())
+        if bad.height:
+            code = "INVALID_DATE" if dtype == DATE else "INVALID_AMOUNT"
+            what = "a date (CCYYMMDD)" if dtype == DATE else "a number"
+            notes.append(dx.found(bad, code, pl.format(
+                "{} {} is not {}", pl.lit(element), pl.col(source), pl.lit(what))))
+        if dtype == MONEY:
+            fine = frame.filter(pl.col(source).str.contains(r"\.\d{3,}$"))
+            if fine.height:
+                notes.append(dx.found(fine, "AMOUNT_PRECISION", pl.format(
+                    "{} {} has more than two decimals; read as {}", pl.lit(element),
+                    pl.col(source), pl.col(name))))
+    return frame, notes
+
+
+def _convert(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if dtype == DATE:
+        return raw.str.strip_chars().str.to_date("%Y%m%d", strict=False)
+    if dtype in (MONEY, QUANTITY):
+        return raw.str.strip_chars().cast(dtype, strict=False)
+    if dtype == INT:
+        return raw.str.strip_chars().cast(pl.Float64, strict=False).cast(INT, strict=False)
+    return raw
+
+
+def require(frame: pl.DataFrame, elements: Mapping[str, str]) -> list[pl.DataFrame]:
+    """MISSING_ELEMENT for each row where a required element (``column: description``) is
+    empty."""
+    notes = []
+    for column, description in elements.items():
+        missing = frame.filter(pl.col(column).is_null())
+        if missing.height:
+            notes.append(dx.found(missing, "MISSING_ELEMENT",
+                                  f"required element {description} is empty"))
+    return notes
+
+
+def unknown_segments(segments: pl.DataFrame, known: frozenset[str], kind: str
+                     ) -> list[pl.DataFrame]:
+    bad = segments.filter(~pl.col("segment_id").is_in(list(known)))
+    return [dx.found(bad, "UNKNOWN_SEGMENT", pl.format(
+        "unknown segment id {} in an {} transaction", pl.col("segment_id").str.slice(0, 12),
+        pl.lit(kind)))]
+
+
+def out_of_place(rows: pl.DataFrame, why: str) -> list[pl.DataFrame]:
+    return [dx.found(rows, "SEGMENT_OUT_OF_PLACE", pl.format("{} {}", "segment_id",
+                                                             pl.lit(why)))]
+
+
+def out_of_order(segments: pl.DataFrame, loop: str, ranks: Mapping[str, int],
+                 loop_name: str) -> list[pl.DataFrame]:
+    """SEGMENT_OUT_OF_ORDER where a segment comes after one that must follow it, within each
+    instance of a loop (``loop`` holds the loop's opening segment_index)."""
+    rows = segments.filter(pl.col(loop).is_not_null()
+                           & pl.col("segment_id").is_in(list(ranks)))
+    if rows.height == 0:
+        return []
+    rank = pl.col("segment_id").replace_strict(ranks, return_dtype=pl.Int32)
+    rows = rows.with_columns(rank=rank).with_columns(
+        before=pl.col("rank").cum_max().shift(1).over(pl.col(loop)))
+    bad = rows.filter(pl.col("rank") < pl.col("before"))
+    return [dx.found(bad, "SEGMENT_OUT_OF_ORDER", pl.format(
+        "{} comes after a segment that must follow it in the {} loop", "segment_id",
+        pl.lit(loop_name)))]
+
+
+def first_per(frame: pl.DataFrame, key: str) -> pl.DataFrame:
+    """The first row of each ``key`` (rows are in file order)."""
+    return frame.filter(pl.col(key).is_not_null()).unique(key, keep="first",
+                                                         maintain_order=True)
+
+
+def conform(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """Exactly the contract's columns, in order, with its dtypes (missing columns are null)."""
+    return frame.select([
+        (pl.col(name) if name in frame.columns else pl.lit(None)).cast(dtype).alias(name)
+        for name, dtype in schema.items()
+    ])
+
+
+def with_envelope(frame: pl.DataFrame, transactions: pl.DataFrame) -> pl.DataFrame:
+    return frame.join(transactions, on="tx_index", how="left")
+
+
+def sum_by(frame: pl.DataFrame, key: str, value: str, name: str) -> pl.DataFrame:
+    return frame.filter(pl.col(key).is_not_null()).group_by(key).agg(
+        pl.col(value).sum().alias(name))
+
+
+def unbalanced(left: pl.Expr, right: pl.Expr) -> pl.Expr:
+    """More than a cent apart (amounts are Decimal(18, 2))."""
+    return (left - right).abs() > pl.lit(CENT).cast(MONEY)

@@ -1,0 +1,53 @@
+"""Segments grouped by id, with elements split on demand, and qualified values picked."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from pipelines.x12.segments import Separators, split_elements
+
+
+class Parts:
+    """The segments of one document grouped by segment id (one partition pass)."""
+
+    def __init__(self, segments: pl.DataFrame, separators: Separators) -> None:
+        self.empty = segments.clear()
+        self.separators = separators
+        self._parts = {key[0]: frame for key, frame in
+                       segments.partition_by("segment_id", as_dict=True).items()}
+
+    def get(self, segment_id: str, elements: int) -> pl.DataFrame:
+        """The ``segment_id`` segments with element columns e01..e<elements>."""
+        frame = self._parts.get(segment_id, self.empty)
+        return split_elements(frame, elements, self.separators)
+
+    def raw(self, segment_id: str) -> pl.DataFrame:
+        return self._parts.get(segment_id, self.empty)
+
+    def ids(self) -> list[str]:
+        return list(self._parts)
+
+
+def pick(values: pl.DataFrame, parent: str, mapping: Mapping[str, str],
+         value: str = "e02", qualifier: str = "e01") -> tuple[pl.DataFrame, pl.Series]:
+    """Spread qualified values (REF, AMT, DTM, ...) into columns, one row per ``parent``.
+
+    ``mapping`` maps a qualifier to a column name; the first value per parent and qualifier
+    wins (repeats stay in the supplemental table). Returns the frame and the segment_index of
+    the values used.
+    """
+    chosen = (values.filter(pl.col(parent).is_not_null()
+                            & pl.col(qualifier).is_in(list(mapping)))
+              .unique([parent, qualifier], keep="first", maintain_order=True))
+    columns = list(dict.fromkeys(mapping.values()))
+    if chosen.height == 0:
+        frame = pl.DataFrame(schema={parent: values.schema[parent],
+                                     **{c: pl.String for c in columns}})
+        return frame, chosen.get_column("segment_index")
+    wide = chosen.select(parent, pl.col(qualifier).replace_strict(mapping).alias("__column"),
+                         pl.col(value)).pivot(on="__column", index=parent, values=value)
+    wide = wide.with_columns([pl.lit(None, pl.String).alias(c) for c in columns
+                              if c not in wide.columns])
+    return wide.select(parent, *columns), chosen.get_column("segment_index")

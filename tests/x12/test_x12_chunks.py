@@ -1,0 +1,86 @@
+"""iter_x12: a file read in chunks gives exactly the tables and diagnostics of one read."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from x12_support import FIXTURES, PUBLIC_SAMPLES, fixture_text
+
+from pipelines.x12 import iter_x12, read_x12
+
+
+def _many_transactions(tmp_path, copies: int):
+    """One interchange and group with ``copies`` ST..SE transactions (control numbers kept
+    distinct), followed by a second interchange: chunks must cut inside a group."""
+    text = fixture_text("835_synthetic.x12")
+    head, rest = text.split("ST*835*", 1)
+    body = "ST*835*" + rest[:rest.index("GE*")]
+    transactions = "".join(body.replace("0001", f"{n:04d}") for n in range(1, copies + 1))
+    first = head + transactions + f"GE*{copies}*101~\nIEA*1*000000101~\n"
+    second = text.replace("000000101", "000000102")
+    path = tmp_path / "many.835"
+    path.write_text(first + second)
+    return path
+
+
+def assert_same(path, chunk_bytes):
+    whole = read_x12(path)
+    parts = list(iter_x12(path, chunk_bytes=chunk_bytes))
+    assert len(parts) > 1
+    assert all(part.error is None for part in parts)
+    for name, frame in whole.tables.items():
+        assert pl.concat([part.tables[name] for part in parts]).equals(frame), name
+    assert pl.concat([part.diagnostics_table for part in parts]).equals(
+        whole.diagnostics_table)
+    assert sum(part.claims for part in parts) == whole.claims
+    assert sum(part.total_charge for part in parts) == whole.total_charge
+    assert sum(part.interchanges for part in parts) == whole.interchanges
+    return parts
+
+
+@pytest.mark.parametrize("chunk_bytes", [1500, 4000, 20000])
+def test_chunks_equal_one_read(tmp_path, chunk_bytes):
+    assert_same(_many_transactions(tmp_path, 30), chunk_bytes)
+
+
+def test_group_counts_are_checked_across_chunks(tmp_path):
+    path = _many_transactions(tmp_path, 30)
+    path.write_text(path.read_text().replace("GE*30*101", "GE*29*101"))
+    parts = assert_same(path, 3000)
+    found = [d for part in parts for d in part.diagnostics]
+    assert [(d.code, d.message) for d in found] == [
+        ("GE_COUNT_MISMATCH", "GE01 is 29 but the group has 30 transactions")]
+
+
+def test_newline_terminated_file_in_chunks(tmp_path):
+    path = _many_transactions(tmp_path, 12)
+    path.write_text(path.read_text().replace("~\n", "\n"))
+    assert_same(path, 2500)
+
+
+@pytest.mark.skipif(not PUBLIC_SAMPLES.exists(), reason="../shared/x12-public-samples absent")
+@pytest.mark.parametrize("name", ["tastypackets__x12-parser__profee-multiple.edi",
+                                  "imsweb__x12-parser__x12_multiple_transactions.txt"])
+def test_public_files_in_chunks(name):
+    assert_same(PUBLIC_SAMPLES / name, 25000)
+
+
+def test_small_file_is_one_document():
+    parts = list(iter_x12(FIXTURES / "837p_synthetic.x12"))
+    assert len(parts) == 1 and parts[0].claims == 2
+
+
+def test_unreadable_file_is_one_error_document(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("hello\n" * 1000)
+    parts = list(iter_x12(path, chunk_bytes=100))
+    assert len(parts) == 1 and parts[0].error.code == "NOT_X12"
+
+
+def test_truncated_large_file_ends_with_an_error(tmp_path):
+    path = _many_transactions(tmp_path, 10)
+    text = path.read_text()
+    path.write_text(text[:text.rindex("PLB")])
+    parts = list(iter_x12(path, chunk_bytes=2000))
+    assert parts[-1].error.code == "TRUNCATED"
+    assert all(part.error is None for part in parts[:-1])
