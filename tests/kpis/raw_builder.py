@@ -34,22 +34,31 @@ def raw_columns() -> dict[str, dict[str, pl.DataType]]:
     return tables
 
 
-PM_TABLES: dict[str, dict[str, pl.DataType]] = {
+PM_TABLES: dict[str, dict[str, pl.DataType]] = {  # docs/pm-canonical.md + lineage
     "pm_patient_payments": {
         "client_id": pl.String, "file_id": pl.String, "payment_id": pl.String,
-        "posting_date": pl.Date, "amount": pl.Decimal(18, 2), "patient_pseudonym": pl.String,
-        "patient_control_number": pl.String, "visit_id": pl.String, "payment_method": pl.String,
+        "patient_id": pl.String, "visit_id": pl.String, "claim_id": pl.String,
+        "posting_date": pl.Date, "amount": pl.Decimal(18, 2), "method": pl.String,
     },
-    "pm_patient_adjustments": {
+    "pm_adjustments": {
         "client_id": pl.String, "file_id": pl.String, "adjustment_id": pl.String,
-        "posting_date": pl.Date, "amount": pl.Decimal(18, 2), "patient_pseudonym": pl.String,
-        "patient_control_number": pl.String, "visit_id": pl.String, "reason": pl.String,
+        "patient_id": pl.String, "visit_id": pl.String, "claim_id": pl.String,
+        "posting_date": pl.Date, "amount": pl.Decimal(18, 2), "adjustment_type": pl.String,
+        "applies_to": pl.String,
+    },
+    "pm_charges": {
+        "client_id": pl.String, "file_id": pl.String, "charge_id": pl.String,
+        "visit_id": pl.String, "service_id": pl.String, "claim_id": pl.String,
+        "line_id": pl.String, "service_date": pl.Date, "procedure_code": pl.String,
+        "units": pl.Decimal(18, 3), "amount": pl.Decimal(18, 2), "payer_id": pl.String,
+        "status": pl.String,
     },
     "pm_payer_contracts": {
         "client_id": pl.String, "file_id": pl.String, "payer_id": pl.String,
-        "payer_name": pl.String, "hcpcs_code": pl.String, "modifier": pl.String,
-        "allowed_amount": pl.Decimal(18, 2), "medicare_share": pl.Decimal(9, 4),
-        "effective_start_date": pl.Date, "effective_end_date": pl.Date,
+        "payer_name": pl.String, "procedure_code": pl.String, "modifier": pl.String,
+        "basis": pl.String, "allowed_amount": pl.Decimal(18, 2),
+        "share_of_medicare": pl.Decimal(9, 4), "effective_from": pl.Date,
+        "effective_to": pl.Date,
     },
 }
 
@@ -102,31 +111,40 @@ class RawWarehouse:
         return RemitFile(self, f"f835-{next(self._files):03d}", payer, payment_date)
 
     # ------------------------------------------------------------------- PM
-    def patient_payment(self, pcn: str | None, posting_date: date, amount: str,
-                        patient: str = "patient-x") -> None:
+    def patient_payment(self, claim_id: str | None, posting_date: date, amount: str, *,
+                        visit_id: str | None = None, patient: str = "P1") -> None:
         n = len(self.rows["pm_patient_payments"]) + 1
         self.rows["pm_patient_payments"].append({
             "client_id": self.client_id, "file_id": "pm-payments", "payment_id": f"pay-{n}",
-            "posting_date": posting_date, "amount": D(amount), "patient_pseudonym": patient,
-            "patient_control_number": pcn, "payment_method": "card",
+            "patient_id": patient, "visit_id": visit_id, "claim_id": claim_id,
+            "posting_date": posting_date, "amount": D(amount), "method": "card",
         })
 
-    def patient_write_off(self, pcn: str | None, posting_date: date, amount: str) -> None:
-        n = len(self.rows["pm_patient_adjustments"]) + 1
-        self.rows["pm_patient_adjustments"].append({
-            "client_id": self.client_id, "file_id": "pm-adjustments",
-            "adjustment_id": f"adj-{n}", "posting_date": posting_date, "amount": D(amount),
-            "patient_control_number": pcn, "reason": "small_balance",
+    def patient_write_off(self, claim_id: str, posting_date: date, amount: str) -> None:
+        n = len(self.rows["pm_adjustments"]) + 1
+        self.rows["pm_adjustments"].append({
+            "client_id": self.client_id, "file_id": "pm-adjustments", "adjustment_id": f"wo-{n}",
+            "patient_id": "P1", "claim_id": claim_id, "posting_date": posting_date,
+            "amount": D(amount), "adjustment_type": "small_balance", "applies_to": "patient",
+        })
+
+    def charge(self, visit_id: str, claim_id: str, code: str, service_date: date) -> None:
+        n = len(self.rows["pm_charges"]) + 1
+        self.rows["pm_charges"].append({
+            "client_id": self.client_id, "file_id": "pm-charges", "charge_id": f"ch-{n}",
+            "visit_id": visit_id, "claim_id": claim_id, "procedure_code": code,
+            "service_date": service_date, "status": "billed",
         })
 
     def contract(self, payer: Payer, code: str, *, amount: str | None = None,
                  medicare_share: str | None = None, modifier: str | None = None) -> None:
         self.rows["pm_payer_contracts"].append({
             "client_id": self.client_id, "file_id": "pm-contracts", "payer_id": payer.payer_id,
-            "payer_name": payer.name, "hcpcs_code": code, "modifier": modifier,
+            "payer_name": payer.name, "procedure_code": code, "modifier": modifier,
+            "basis": "fixed" if amount is not None else "share_of_medicare",
             "allowed_amount": None if amount is None else D(amount),
-            "medicare_share": None if medicare_share is None else D(medicare_share),
-            "effective_start_date": date(2025, 1, 1), "effective_end_date": date(2026, 12, 31),
+            "share_of_medicare": None if medicare_share is None else D(medicare_share),
+            "effective_from": date(2025, 1, 1), "effective_to": date(2026, 12, 31),
         })
 
     # ---------------------------------------------------------------- write

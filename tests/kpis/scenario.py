@@ -11,7 +11,8 @@ C03 full denial, replacement under a new      C09 Medicare then the commercial p
     CLM01 found by REF*F8, reversal, payment  C10 commercial, one line below its contract
 C04 payer's own correction: reversal, repaid  C11 OT assistant (modifier CO) at 85 %
 C05 paid, then voided (reversal follows)      C12 coinsurance overpaid by the patient (credit)
-C06 resend answered OA-18 (duplicate)         Z99 a remittance for a claim never seen
+C06 resend answered OA-18 (duplicate), copay  Z99 a remittance for a claim never seen
+    paid at the desk before billing (PM visit)    C02's coinsurance written off in March
 """
 
 from __future__ import annotations
@@ -134,10 +135,12 @@ def build() -> RawWarehouse:
     r.close()
 
     # ------------------------------------------------------------------- PM exports
-    raw.patient_payment("C06", d(2, 25), "40.00")
+    raw.charge("V06", "C06", "97110", d(1, 12))
+    raw.patient_payment(None, d(1, 12), "40.00", visit_id="V06")  # copay at the desk
     raw.patient_payment("C12", d(3, 2), "10.00")
-    raw.patient_payment(None, d(3, 10), "15.00")
+    raw.patient_payment(None, d(3, 10), "15.00", visit_id="V99")  # a visit never billed
     raw.patient_payment("C01", d(3, 20), "10.25")
+    raw.patient_write_off("C02", d(3, 25), "7.01")
     raw.contract(UNITY, "97530", medicare_share="1.05")
     raw.contract(UNITY, "97110", amount="30.51")
     return raw

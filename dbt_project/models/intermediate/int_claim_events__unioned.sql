@@ -127,17 +127,20 @@ events as (
 
     union all
 
+    -- a payment taken before the claim was billed applies from the claim's submission date
     select
-        claim_id,
-        posting_date as event_date,
-        'patient_' || transaction_kind as event_kind,
-        -transaction_amount as balance_delta_amount,
+        patient_transactions.claim_id,
+        greatest(patient_transactions.posting_date, originals.submission_date) as event_date,
+        'patient_' || patient_transactions.transaction_kind as event_kind,
+        -patient_transactions.transaction_amount as balance_delta_amount,
         0 as primary_adjudication_delta,
         0 as secondary_adjudication_delta,
         0 as forwarded_delta,
         false as is_void
 
     from patient_transactions
+    inner join originals
+        on patient_transactions.claim_id = originals.claim_id
 
 ),
 

@@ -28,10 +28,7 @@ adjustment_totals as (
         {% endfor -%}
         sum(case when adjustments.adjustment_category = 'denial'
                 and remittances.effective_payer_sequence = 'primary'
-            then adjustments.adjustment_amount else 0 end) as net_denied_amount,
-        sum(case when adjustments.adjustment_category = 'sequestration'
-                and remittances.effective_payer_sequence = 'primary'
-            then adjustments.adjustment_amount else 0 end) as primary_sequestration_amount
+            then adjustments.adjustment_amount else 0 end) as net_denied_amount
 
     from adjustments
     inner join remittances
@@ -114,9 +111,7 @@ final as (
             as secondary_paid_amount,
         cast(coalesce(payer_totals.tertiary_paid_amount, 0) as decimal(18, 2))
             as tertiary_paid_amount,
-        cast(coalesce(payer_totals.allowed_amount, 0)
-            + coalesce(adjustment_totals.primary_sequestration_amount, 0) as decimal(18, 2))
-            as allowed_amount,
+        cast(coalesce(payer_totals.allowed_amount, 0) as decimal(18, 2)) as allowed_amount,
         cast(coalesce(payer_totals.patient_responsibility_amount, 0) as decimal(18, 2))
             as patient_responsibility_amount,
         cast(case

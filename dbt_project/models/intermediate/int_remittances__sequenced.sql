@@ -116,7 +116,7 @@ corrections_by_practice as (
             or claim_submissions.payer_claim_control_number
                 = reversed.payer_claim_control_number
         )
-        and claim_submissions.submission_date >= reversed.payment_date
+        and claim_submissions.submission_date > reversed.payment_date
         and claim_submissions.submission_date <= reversal.payment_date
 
 ),

@@ -141,11 +141,9 @@ adjustment_money as (
         cast(date_trunc('month', remittances.payment_date) as date) as month_start_date,
         {% for category in var('adjustment_categories') -%}
         sum(case when adjustments.adjustment_category = '{{ category }}'
-            then adjustments.adjustment_amount else 0 end) as {{ category }}_adjustment_amount,
-        {% endfor -%}
-        sum(case when adjustments.adjustment_category = 'sequestration'
-                and remittances.effective_payer_sequence = 'primary'
-            then adjustments.adjustment_amount else 0 end) as primary_sequestration_amount
+            then adjustments.adjustment_amount else 0 end) as {{ category }}_adjustment_amount
+        {%- if not loop.last %},{% endif %}
+        {% endfor %}
 
     from adjustments
     inner join remittances
@@ -297,9 +295,7 @@ final as (
         ---------- payment date basis
         cast(coalesce(remittance_money.payer_paid_amount, 0) as decimal(18, 2))
             as payer_paid_amount,
-        cast(coalesce(remittance_money.allowed_amount, 0)
-            + coalesce(adjustment_money.primary_sequestration_amount, 0) as decimal(18, 2))
-            as allowed_amount,
+        cast(coalesce(remittance_money.allowed_amount, 0) as decimal(18, 2)) as allowed_amount,
         cast(coalesce(remittance_money.patient_responsibility_amount, 0) as decimal(18, 2))
             as patient_responsibility_amount,
         {% for category in var('adjustment_categories') -%}

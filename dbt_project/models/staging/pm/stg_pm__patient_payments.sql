@@ -12,14 +12,14 @@ renamed as (
         ---------- ids
         client_id,
         file_id,
-        coalesce(payment_id, file_id || ':' || cast(row_number() over () as varchar))
+        coalesce(nullif(trim(payment_id), ''), file_id || ':' || cast(row_number() over () as varchar))
             as patient_payment_id,
-        patient_pseudonym,
-        nullif(trim(patient_control_number), '') as patient_control_number,
-        visit_id,
+        nullif(trim(patient_id), '') as patient_id,
+        nullif(trim(visit_id), '') as visit_id,
+        nullif(trim(claim_id), '') as patient_control_number,
 
         ---------- codes
-        payment_method,
+        method as payment_method,
 
         ---------- numerics
         cast(amount as decimal(18, 2)) as payment_amount,

@@ -15,16 +15,19 @@ renamed as (
         payer_name,
 
         ---------- codes
-        upper(trim(hcpcs_code)) as hcpcs_code,
+        upper(trim(procedure_code)) as hcpcs_code,
         nullif(upper(trim(modifier)), '') as hcpcs_modifier,
+        lower(trim(basis)) as contract_basis,
 
         ---------- numerics
-        cast(allowed_amount as decimal(18, 2)) as contract_unit_amount,
-        cast(medicare_share as decimal(9, 4)) as contract_medicare_share,
+        case when lower(trim(basis)) <> 'share_of_medicare'
+            then cast(allowed_amount as decimal(18, 2)) end as contract_unit_amount,
+        case when lower(trim(basis)) = 'share_of_medicare'
+            then cast(share_of_medicare as decimal(9, 4)) end as contract_medicare_share,
 
         ---------- dates
-        coalesce(effective_start_date, date '1900-01-01') as effective_start_date,
-        coalesce(effective_end_date, date '9999-12-31') as effective_end_date
+        coalesce(effective_from, date '1900-01-01') as effective_start_date,
+        coalesce(effective_to, date '9999-12-31') as effective_end_date
 
     from source
 
