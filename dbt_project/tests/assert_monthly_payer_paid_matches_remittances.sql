@@ -11,7 +11,7 @@ monthly as (
 
 remittances as (
 
-    select * from {{ ref('int_remittances__sequenced') }}
+    select * from {{ ref('int_remittances__matched_to_claims') }}
 
 ),
 

@@ -181,17 +181,17 @@ def test_underpayments(months, built):
     assert (february["underpaid_line_count"], february["underpaid_amount"]) == (2, D("5.63"))
     # C12 is also below what the payer usually allows for one unit of 97110 (30.51)
     assert (february["below_usual_line_count"], february["below_usual_amount"]) == (1, D("3.05"))
-    lines = {row["claim_line_id"]: row
+    lines = {f"{row['patient_control_number']}:{row['claim_line_number']}": row
              for row in query(built[0], "select * from marts.fct_claim_lines")}
-    assert lines["acme-ot:C10:1"]["expected_allowed_basis"] == "contract_share"
-    assert lines["acme-ot:C12:1"]["expected_allowed_basis"] == "contract_amount"
+    assert lines["C10:1"]["expected_allowed_basis"] == "contract_share"
+    assert lines["C12:1"]["expected_allowed_basis"] == "contract_amount"
     # the assistant line: Medicare rate derived from the payer's own lines (1.000), x 0.85
-    assistant = lines["acme-ot:C11:1"]
+    assistant = lines["C11:1"]
     assert assistant["expected_allowed_basis"] == "fee_schedule_payer_rate"
     assert assistant["expected_allowed_amount"] == D("24.70") and not assistant["is_underpaid"]
     # two units of 97110 alone: first unit 29.06 in full, second at the MPPR amount 22.21
-    assert lines["acme-ot:C01:1"]["expected_allowed_amount"] == D("51.27")
-    assert lines["acme-ot:C02:2"]["is_underpaid"] is False  # denied, not underpaid
+    assert lines["C01:1"]["expected_allowed_amount"] == D("51.27")
+    assert lines["C02:2"]["is_underpaid"] is False  # denied, not underpaid
 
 
 def test_claim_lifecycles(built):
@@ -221,13 +221,17 @@ def test_claim_lifecycles(built):
 
 
 def test_denials_with_their_reasons_and_recovery(built):
-    rows = query(built[0], "select * from marts.fct_denials order by claim_id")
-    got = [(r["claim_id"], r["carc_code"], r["rarc_code"], r["root_cause"], r["denied_amount"],
-            r["is_recovered"], r["recovered_amount"], r["days_to_recovery"]) for r in rows]
+    rows = query(built[0], """
+        select fct_claims.patient_control_number, fct_denials.*
+        from marts.fct_denials inner join marts.fct_claims using (claim_id)
+        order by patient_control_number""")
+    got = [(r["patient_control_number"], r["carc_code"], r["rarc_code"], r["root_cause"],
+            r["denied_amount"], r["is_recovered"], r["recovered_amount"], r["days_to_recovery"])
+           for r in rows]
     assert got == [
-        ("acme-ot:C02", "50", "N115", "medical_necessity", D("55.00"), False, None, None),
-        ("acme-ot:C03", "4", "N822", "coding", D("60.00"), True, D("22.78"), 21),
-        ("acme-ot:C07", "31", "N382", "eligibility", D("60.00"), False, None, None),
+        ("C02", "50", "N115", "medical_necessity", D("55.00"), False, None, None),
+        ("C03", "4", "N822", "coding", D("60.00"), True, D("22.78"), 21),
+        ("C07", "31", "N382", "eligibility", D("60.00"), False, None, None),
     ]
 
 

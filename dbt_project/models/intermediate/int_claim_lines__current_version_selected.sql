@@ -1,5 +1,6 @@
 -- One row per service line of each claim's current version (the original submission, or its
--- latest replacement): the lines the payer is answering and revaudit reports on.
+-- latest replacement): the lines the payer is answering and revaudit reports on. A line's id
+-- is the key of its 837 line (file and position).
 
 with
 
@@ -30,12 +31,10 @@ claim_submissions as (
 final as (
 
     select
-        versions.claim_id || ':' || cast(service_lines.claim_line_number as varchar)
-            as claim_line_id,
+        service_lines.claim_line_submission_id as claim_line_id,
         versions.claim_id,
         originals.client_id,
         service_lines.claim_line_number,
-        service_lines.claim_line_submission_id,
         service_lines.line_item_control_number,
         service_lines.hcpcs_code,
         service_lines.hcpcs_modifier_1,
@@ -52,10 +51,12 @@ final as (
         ) as rendering_provider_npi,
         coalesce(service_lines.place_of_service_code, claim_submissions.place_of_service_code)
             as place_of_service_code,
-        list_has_any(
-            [service_lines.hcpcs_modifier_1, service_lines.hcpcs_modifier_2,
-             service_lines.hcpcs_modifier_3, service_lines.hcpcs_modifier_4],
-            ['CO', 'CQ']
+        coalesce(
+            service_lines.hcpcs_modifier_1 in ('CO', 'CQ')
+            or service_lines.hcpcs_modifier_2 in ('CO', 'CQ')
+            or service_lines.hcpcs_modifier_3 in ('CO', 'CQ')
+            or service_lines.hcpcs_modifier_4 in ('CO', 'CQ'),
+            false
         ) as is_assistant_service
 
     from versions

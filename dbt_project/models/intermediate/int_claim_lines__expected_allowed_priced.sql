@@ -64,8 +64,10 @@ lines as (
         claim_lines.client_id,
         claim_lines.claim_line_number,
         claim_lines.hcpcs_code,
-        [claim_lines.hcpcs_modifier_1, claim_lines.hcpcs_modifier_2,
-         claim_lines.hcpcs_modifier_3, claim_lines.hcpcs_modifier_4] as modifiers,
+        claim_lines.hcpcs_modifier_1,
+        claim_lines.hcpcs_modifier_2,
+        claim_lines.hcpcs_modifier_3,
+        claim_lines.hcpcs_modifier_4,
         claim_lines.service_unit_count,
         claim_lines.service_date,
         year(claim_lines.service_date) as service_year,
@@ -194,7 +196,9 @@ matched_contracts as (
         and at_medicare_rate.service_date between contracts.effective_start_date
             and contracts.effective_end_date
         and (contracts.hcpcs_modifier is null
-            or list_contains(at_medicare_rate.modifiers, contracts.hcpcs_modifier))
+            or contracts.hcpcs_modifier in (
+                at_medicare_rate.hcpcs_modifier_1, at_medicare_rate.hcpcs_modifier_2,
+                at_medicare_rate.hcpcs_modifier_3, at_medicare_rate.hcpcs_modifier_4))
     qualify row_number() over (
         partition by at_medicare_rate.claim_line_id
         order by contracts.hcpcs_modifier nulls last, contracts.effective_start_date desc

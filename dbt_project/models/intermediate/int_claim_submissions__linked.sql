@@ -20,7 +20,7 @@ originals as (
 
 remittances as (
 
-    select * from {{ ref('int_remittances__sequenced') }}
+    select * from {{ ref('stg_edi_835__claim_payments') }}
 
 ),
 

@@ -1,5 +1,6 @@
 -- One row per claim (client_id + patient control number): its original submission, the first
--- frequency-1 claim sent to the primary payer, with its service dates and other coverage.
+-- frequency-1 claim sent to the primary payer, with its service dates and other coverage. The
+-- claim's id is its original submission's key.
 -- Replacements, voids, resends and secondary claims are later events of the same claim
 -- (docs/metrics.md, "Claim").
 
@@ -59,7 +60,7 @@ other_coverage as (
 
     from other_payers
     qualify row_number() over (
-        partition by claim_submission_id order by other_payer_id_key
+        partition by claim_submission_id order by segment_index
     ) = 1
 
 ),
@@ -67,7 +68,7 @@ other_coverage as (
 final as (
 
     select
-        originals.client_id || ':' || originals.patient_control_number as claim_id,
+        originals.claim_submission_id as claim_id,
         originals.client_id,
         originals.patient_control_number,
         originals.claim_submission_id as original_submission_id,

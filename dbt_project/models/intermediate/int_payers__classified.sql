@@ -18,7 +18,7 @@ other_payers as (
 
 remittances as (
 
-    select * from {{ ref('int_remittances__sequenced') }}
+    select * from {{ ref('int_remittances__matched_to_claims') }}
 
 ),
 

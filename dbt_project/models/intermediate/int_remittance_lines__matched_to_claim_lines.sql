@@ -43,36 +43,23 @@ remittance_lines as (
 
 ),
 
--- every claim line is a candidate once for every remittance of its claim
-candidates as (
-
-    select
-        remittance_ids.remittance_id,
-        claim_lines.*
-
-    from (select distinct remittance_id, claim_id from remittance_lines) as remittance_ids
-    inner join claim_lines
-        on remittance_ids.claim_id = claim_lines.claim_id
-
-),
-
 by_control_number as (
 
     select
         remittance_lines.remittance_line_id,
         remittance_lines.remittance_id,
-        candidates.claim_line_id
+        claim_lines.claim_line_id
 
     from remittance_lines
-    inner join candidates
-        on remittance_lines.remittance_id = candidates.remittance_id
-        and remittance_lines.line_item_control_number = candidates.line_item_control_number
+    inner join claim_lines
+        on remittance_lines.claim_id = claim_lines.claim_id
+        and remittance_lines.line_item_control_number = claim_lines.line_item_control_number
     qualify row_number() over (
-        partition by remittance_lines.remittance_line_id order by candidates.claim_line_number
+        partition by remittance_lines.remittance_line_id order by claim_lines.claim_line_number
     ) = 1
         and row_number() over (
-            partition by remittance_lines.remittance_id, candidates.claim_line_id
-            order by remittance_lines.remittance_line_id
+            partition by remittance_lines.remittance_id, claim_lines.claim_line_id
+            order by remittance_lines.segment_index
         ) = 1
 
 ),
@@ -86,13 +73,19 @@ open_lines_1 as (
 
 ),
 
+-- the claim's lines not yet matched within each remittance that still has unmatched lines
 open_candidates_1 as (
 
-    select candidates.*
-    from candidates
+    select
+        open_remittances.remittance_id,
+        claim_lines.*
+
+    from (select distinct remittance_id, claim_id from open_lines_1) as open_remittances
+    inner join claim_lines
+        on open_remittances.claim_id = claim_lines.claim_id
     anti join by_control_number
-        on candidates.remittance_id = by_control_number.remittance_id
-        and candidates.claim_line_id = by_control_number.claim_line_id
+        on open_remittances.remittance_id = by_control_number.remittance_id
+        and claim_lines.claim_line_id = by_control_number.claim_line_id
 
 ),
 
@@ -109,7 +102,7 @@ by_procedure_date_units as (
             row_number() over (
                 partition by remittance_id, billed_hcpcs_code, billed_service_date,
                     billed_unit_count
-                order by remittance_line_id
+                order by segment_index
             ) as ordinal
         from open_lines_1
     ) as remits
@@ -161,7 +154,7 @@ by_procedure_date as (
             *,
             row_number() over (
                 partition by remittance_id, billed_hcpcs_code, billed_service_date
-                order by remittance_line_id
+                order by segment_index
             ) as ordinal
         from open_lines_2
     ) as remits

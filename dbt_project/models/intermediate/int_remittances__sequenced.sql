@@ -59,6 +59,9 @@ reversal_candidates as (
     select
         reversal.remittance_id as reversal_remittance_id,
         reversed.remittance_id as reversed_remittance_id,
+        reversal.payment_date as reversal_payment_date,
+        reversal.file_id as reversal_file_id,
+        reversal.segment_index as reversal_segment_index,
         row_number() over (
             partition by reversal.remittance_id
             order by
@@ -89,9 +92,10 @@ reversal_pairs as (
 
     from reversal_candidates
     where candidate_rank = 1
-    -- one reversal per reversed remittance: the earliest-listed wins
+    -- one reversal per reversed remittance: the earliest wins
     qualify row_number() over (
-        partition by reversed_remittance_id order by reversal_remittance_id
+        partition by reversed_remittance_id
+        order by reversal_payment_date, reversal_file_id, reversal_segment_index
     ) = 1
 
 ),

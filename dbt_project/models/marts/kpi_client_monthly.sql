@@ -24,7 +24,7 @@ claim_lines as (
 
 remittances as (
 
-    select * from {{ ref('int_remittances__sequenced') }}
+    select * from {{ ref('int_remittances__matched_to_claims') }}
 
 ),
 

@@ -12,7 +12,7 @@ claims as (
 
 remittances as (
 
-    select * from {{ ref('int_remittances__sequenced') }}
+    select * from {{ ref('int_remittances__matched_to_claims') }}
 
 ),
 

@@ -6,17 +6,35 @@ source as (
 
 ),
 
+file_numbers as (
+
+    select * from {{ ref('stg_ingest__file_numbers') }}
+
+),
+
+numbered as (
+
+    select
+        source.*,
+        file_numbers.file_number
+
+    from source
+    left join file_numbers
+        on source.client_id = file_numbers.client_id
+        and source.file_id = file_numbers.file_id
+
+),
+
 renamed as (
 
     select
         ---------- ids
         client_id,
         file_id,
-        file_id || ':' || cast(segment_index as varchar) || ':'
-            || cast(triplet_number as varchar) as adjustment_id,
-        file_id || ':' || cast(claim_segment_index as varchar) as remittance_id,
+        {{ position_key('file_number', 'segment_index * 10 + triplet_number') }} as adjustment_id,
+        {{ position_key('file_number', 'claim_segment_index') }} as remittance_id,
         case when service_segment_index is not null
-            then file_id || ':' || cast(service_segment_index as varchar)
+            then {{ position_key('file_number', 'service_segment_index') }}
         end as remittance_line_id,
 
         ---------- codes
@@ -28,7 +46,7 @@ renamed as (
         adjustment_amount,
         adjustment_quantity
 
-    from source
+    from numbered
 
 )
 

@@ -6,14 +6,33 @@ source as (
 
 ),
 
+file_numbers as (
+
+    select * from {{ ref('stg_ingest__file_numbers') }}
+
+),
+
+numbered as (
+
+    select
+        source.*,
+        file_numbers.file_number
+
+    from source
+    left join file_numbers
+        on source.client_id = file_numbers.client_id
+        and source.file_id = file_numbers.file_id
+
+),
+
 renamed as (
 
     select
         ---------- ids
         client_id,
         file_id,
-        file_id || ':' || cast(segment_index as varchar) as remittance_id,
-        file_id || ':' || cast(payment_segment_index as varchar) as payment_id,
+        {{ position_key('file_number', 'segment_index') }} as remittance_id,
+        {{ position_key('file_number', 'payment_segment_index') }} as payment_id,
         patient_control_number,
         payer_claim_control_number,
         patient_member_pseudonym,
@@ -38,7 +57,7 @@ renamed as (
         ---------- position
         segment_index
 
-    from source
+    from numbered
 
 )
 

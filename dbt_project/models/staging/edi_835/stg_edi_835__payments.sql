@@ -6,13 +6,32 @@ source as (
 
 ),
 
+file_numbers as (
+
+    select * from {{ ref('stg_ingest__file_numbers') }}
+
+),
+
+numbered as (
+
+    select
+        source.*,
+        file_numbers.file_number
+
+    from source
+    left join file_numbers
+        on source.client_id = file_numbers.client_id
+        and source.file_id = file_numbers.file_id
+
+),
+
 renamed as (
 
     select
         ---------- ids
         client_id,
         file_id,
-        file_id || ':' || cast(segment_index as varchar) as payment_id,
+        {{ position_key('file_number', 'segment_index') }} as payment_id,
         check_or_eft_number,
         payer_trace_id,
         nullif(trim(payer_id), '') as payer_id,
@@ -33,7 +52,7 @@ renamed as (
         payment_date,
         production_date
 
-    from source
+    from numbered
 
 )
 

@@ -6,15 +6,33 @@ source as (
 
 ),
 
+file_numbers as (
+
+    select * from {{ ref('stg_ingest__file_numbers') }}
+
+),
+
+numbered as (
+
+    select
+        source.*,
+        file_numbers.file_number
+
+    from source
+    left join file_numbers
+        on source.client_id = file_numbers.client_id
+        and source.file_id = file_numbers.file_id
+
+),
+
 renamed as (
 
     select
         ---------- ids
         client_id,
         file_id,
-        file_id || ':' || cast(segment_index as varchar) || ':'
-            || cast(pair_number as varchar) as provider_adjustment_id,
-        file_id || ':' || cast(payment_segment_index as varchar) as payment_id,
+        {{ position_key('file_number', 'segment_index * 10 + pair_number') }} as provider_adjustment_id,
+        {{ position_key('file_number', 'payment_segment_index') }} as payment_id,
         provider_id,
         reference_id,
 
@@ -27,7 +45,7 @@ renamed as (
         ---------- dates
         fiscal_period_date
 
-    from source
+    from numbered
 
 )
 

@@ -6,14 +6,33 @@ source as (
 
 ),
 
+file_numbers as (
+
+    select * from {{ ref('stg_ingest__file_numbers') }}
+
+),
+
+numbered as (
+
+    select
+        source.*,
+        file_numbers.file_number
+
+    from source
+    left join file_numbers
+        on source.client_id = file_numbers.client_id
+        and source.file_id = file_numbers.file_id
+
+),
+
 renamed as (
 
     select
         ---------- ids
         client_id,
         file_id,
-        file_id || ':' || cast(segment_index as varchar) as remittance_line_id,
-        file_id || ':' || cast(claim_segment_index as varchar) as remittance_id,
+        {{ position_key('file_number', 'segment_index') }} as remittance_line_id,
+        {{ position_key('file_number', 'claim_segment_index') }} as remittance_id,
         line_item_control_number,
 
         ---------- codes
@@ -32,9 +51,12 @@ renamed as (
         original_unit_count,
 
         ---------- dates
-        service_date
+        service_date,
 
-    from source
+        ---------- position
+        segment_index
+
+    from numbered
 
 )
 

@@ -6,13 +6,32 @@ source as (
 
 ),
 
+file_numbers as (
+
+    select * from {{ ref('stg_ingest__file_numbers') }}
+
+),
+
+numbered as (
+
+    select
+        source.*,
+        file_numbers.file_number
+
+    from source
+    left join file_numbers
+        on source.client_id = file_numbers.client_id
+        and source.file_id = file_numbers.file_id
+
+),
+
 renamed as (
 
     select
         ---------- ids
         client_id,
         file_id,
-        file_id || ':' || cast(segment_index as varchar) as claim_submission_id,
+        {{ position_key('file_number', 'segment_index') }} as claim_submission_id,
         patient_control_number,
         payer_claim_control_number,
         patient_pseudonym,
@@ -53,7 +72,7 @@ renamed as (
         onset_date,
         patient_birth_year
 
-    from source
+    from numbered
 
 )
 

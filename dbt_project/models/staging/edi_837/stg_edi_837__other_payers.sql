@@ -6,14 +6,33 @@ source as (
 
 ),
 
+file_numbers as (
+
+    select * from {{ ref('stg_ingest__file_numbers') }}
+
+),
+
+numbered as (
+
+    select
+        source.*,
+        file_numbers.file_number
+
+    from source
+    left join file_numbers
+        on source.client_id = file_numbers.client_id
+        and source.file_id = file_numbers.file_id
+
+),
+
 renamed as (
 
     select
         ---------- ids
         client_id,
         file_id,
-        file_id || ':' || cast(segment_index as varchar) as other_payer_id_key,
-        file_id || ':' || cast(claim_segment_index as varchar) as claim_submission_id,
+        {{ position_key('file_number', 'segment_index') }} as other_payer_key,
+        {{ position_key('file_number', 'claim_segment_index') }} as claim_submission_id,
         nullif(trim(other_payer_id), '') as other_payer_id,
         other_payer_name,
 
@@ -26,9 +45,12 @@ renamed as (
         remaining_patient_liability_amount,
 
         ---------- dates
-        adjudication_date
+        adjudication_date,
 
-    from source
+        ---------- position
+        segment_index
+
+    from numbered
 
 )
 

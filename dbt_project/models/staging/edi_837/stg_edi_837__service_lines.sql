@@ -6,14 +6,33 @@ source as (
 
 ),
 
+file_numbers as (
+
+    select * from {{ ref('stg_ingest__file_numbers') }}
+
+),
+
+numbered as (
+
+    select
+        source.*,
+        file_numbers.file_number
+
+    from source
+    left join file_numbers
+        on source.client_id = file_numbers.client_id
+        and source.file_id = file_numbers.file_id
+
+),
+
 renamed as (
 
     select
         ---------- ids
         client_id,
         file_id,
-        file_id || ':' || cast(segment_index as varchar) as claim_line_submission_id,
-        file_id || ':' || cast(claim_segment_index as varchar) as claim_submission_id,
+        {{ position_key('file_number', 'segment_index') }} as claim_line_submission_id,
+        {{ position_key('file_number', 'claim_segment_index') }} as claim_submission_id,
         line_number as claim_line_number,
         line_item_control_number,
 
@@ -37,7 +56,7 @@ renamed as (
         service_date,
         coalesce(service_end_date, service_date) as service_end_date
 
-    from source
+    from numbered
 
 )
 
