@@ -110,6 +110,25 @@ def synth(out: Path, seed: int, clients: int, months: int, claims_per_month: int
 
 
 @cli.command()
+@click.option("--client", "client_id", required=True, help="Client id (its inbox folder name).")
+@click.option("--month", default=None, metavar="YYYY-MM", help="One month only (default: all).")
+@click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path),
+              help="DuckDB file (default: data/warehouse.duckdb, or $REVAUDIT_WAREHOUSE).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Every KPI column as JSON: rates as fractions, money as strings.")
+def kpis(client_id: str, month: str | None, warehouse: Path | None, as_json: bool) -> None:
+    """Print a client's monthly KPIs (marts.kpi_client_monthly; definitions: docs/metrics.md)."""
+    from pipelines.kpis import KpiError, client_kpis, describe
+
+    path = warehouse.resolve() if warehouse is not None else settings.warehouse_path()
+    try:
+        rows = client_kpis(path, client_id, month)
+    except KpiError as exc:
+        raise CliError(str(exc)) from exc
+    click.echo(json.dumps(rows, indent=2, ensure_ascii=False) if as_json else describe(rows))
+
+
+@cli.command()
 @click.option("--port", default=8501, show_default=True, type=int)
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path),
               help="DuckDB file to show (default: data/warehouse.duckdb, or $REVAUDIT_WAREHOUSE).")

@@ -277,3 +277,17 @@ def test_payer_mix(built):
     assert [(r["payer_class"], r["claims_submitted_count"], r["billed_amount"]) for r in rows] == [
         ("commercial", 5, D("460.00")), ("medicare", 7, D("550.00"))]
     assert rows[1]["billed_share"] == pytest.approx(550 / 1010)
+
+
+def test_cli_prints_the_scenario_month_as_json(built, capsys, monkeypatch):
+    from pipelines.cli import main
+
+    monkeypatch.setenv("REVAUDIT_WAREHOUSE", str(built[0]))
+    with pytest.raises(SystemExit) as exit_info:
+        main(["kpis", "--client", "acme-ot", "--month", "2026-02", "--json"])
+    out, _ = capsys.readouterr()
+    assert exit_info.value.code == 0
+    [february] = json.loads(out)
+    assert february["payer_paid_amount"] == "246.94"
+    assert february["initial_denial_rate"] == pytest.approx(1 / 7)
+    assert february["ar_insurance_amount"] == "70.81"

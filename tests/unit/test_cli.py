@@ -13,7 +13,7 @@ def run(argv, capsys) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["x12", "inspect", "--help"],
-                                  ["synth", "--help"], ["app", "--help"]])
+                                  ["synth", "--help"], ["app", "--help"], ["kpis", "--help"]])
 def test_every_command_explains_itself(argv, capsys):
     code, out, _ = run(argv, capsys)
     assert code == 0
