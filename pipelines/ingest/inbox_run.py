@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest import clients, warehouse
-from pipelines.ingest.inbox import discover
-from pipelines.ingest.x12_loader import IngestOutcome, ensure_x12_tables, ingest_x12_file
+from pipelines.ingest import clients, ledger, warehouse
+from pipelines.ingest.inbox import InboxFile, discover
+from pipelines.ingest.x12_loader import (
+    IngestOutcome,
+    ensure_x12_tables,
+    ingest_x12_file,
+    parse,
+    skip_if_known,
+)
+from pipelines.x12 import X12Document
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +56,33 @@ def ingest_inbox(conn: duckdb.DuckDBPyConnection, inbox: Path, *, key: bytes, qu
     conn.commit()
 
     report = InboxReport(client_count=client_rows.height)
+    to_parse: list[tuple[InboxFile, str]] = []
     for item in discover(inbox):
         if item.kind != "x12":
             continue  # PM exports have their own loader
-        outcome = ingest_x12_file(conn, item, key=key, quarantine=quarantine, force=force)
+        file_id = ledger.file_id_of(item.path)
+        skipped = skip_if_known(conn, item, file_id, quarantine=quarantine, force=force)
+        if skipped is not None:
+            report.outcomes.append(skipped)
+        else:
+            to_parse.append((item, file_id))
+    for (item, file_id), document in zip(to_parse, _parsed([i for i, _ in to_parse]),
+                                         strict=True):
+        outcome = ingest_x12_file(conn, item, key=key, quarantine=quarantine, force=force,
+                                  document=document, file_id=file_id)
         log.info("%s/%s: %s %s", outcome.client_id, outcome.file_name, outcome.status,
                  outcome.message)
         report.outcomes.append(outcome)
     return report
+
+
+def _parsed(items: list[InboxFile]) -> Iterator[X12Document]:
+    """Documents in the order of ``items``, parsed on every core while the caller loads."""
+    workers = min(os.cpu_count() or 1, len(items))
+    if workers < 2:
+        yield from map(parse, items)
+        return
+    # spawn, not fork: the parent holds a DuckDB connection and polars' thread pool
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(parse, items, chunksize=8)

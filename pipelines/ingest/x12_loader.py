@@ -48,19 +48,38 @@ def ensure_x12_tables(conn: duckdb.DuckDBPyConnection) -> None:
     })
 
 
-def ingest_x12_file(conn: duckdb.DuckDBPyConnection, item: InboxFile, *, key: bytes,
-                    quarantine: Path, force: bool = False) -> IngestOutcome:
-    """Parse and load one file unless its content is already in the ledger."""
-    file_id = ledger.file_id_of(item.path)
+def skip_if_known(conn: duckdb.DuckDBPyConnection, item: InboxFile, file_id: str, *,
+                  quarantine: Path, force: bool) -> IngestOutcome | None:
+    """The outcome for a file whose content the ledger already holds, else None (parse it)."""
     known = ledger.lookup(conn, item.client_id, file_id)
-    if known and not force and known["status"] != "error":
-        ledger.mark_seen_again(conn, item.client_id, file_id)
-        if known["status"] == "failed":
-            _quarantine(item, quarantine, {"message": "already quarantined under this content"})
-        return IngestOutcome(item.client_id, item.name, file_id, "skipped",
-                             message=f"already {known['status']} (same content)")
+    if not known or force or known["status"] == "error":
+        return None
+    ledger.mark_seen_again(conn, item.client_id, file_id)
+    if known["status"] == "failed":
+        _quarantine(item, quarantine, {"message": "already quarantined under this content"})
+    return IngestOutcome(item.client_id, item.name, file_id, "skipped",
+                         message=f"already {known['status']} (same content)")
 
-    document = read_x12(item.path, file_name=item.name)
+
+def parse(item: InboxFile) -> X12Document:
+    """Read one file (run in worker processes: it touches no database)."""
+    return read_x12(item.path, file_name=item.name)
+
+
+def ingest_x12_file(conn: duckdb.DuckDBPyConnection, item: InboxFile, *, key: bytes,
+                    quarantine: Path, force: bool = False,
+                    document: X12Document | None = None,
+                    file_id: str | None = None) -> IngestOutcome:
+    """Load one file unless its content is already in the ledger.
+
+    ``document`` may be passed when the file was already parsed (in a worker process).
+    """
+    file_id = file_id or ledger.file_id_of(item.path)
+    skipped = skip_if_known(conn, item, file_id, quarantine=quarantine, force=force)
+    if skipped is not None:
+        return skipped
+    known = ledger.lookup(conn, item.client_id, file_id)
+    document = document if document is not None else parse(item)
     entry = ledger.LedgerEntry(
         client_id=item.client_id, file_id=file_id, file_name=item.name,
         source_path=str(item.path), kind=document.kind, version=document.version,

@@ -22,6 +22,15 @@ adjustments as (
 
 ),
 
+reworks as (
+
+    -- the practice's own replacements (7) and voids (8) of a claim
+    select client_id, patient_control_number, submission_date
+    from {{ ref('stg_edi_837__claims') }}
+    where claim_frequency_code in ('7', '8')
+
+),
+
 dated as (
 
     select
@@ -70,6 +79,26 @@ reversal_pairs as (
 
 ),
 
+reversals_answering_rework as (
+
+    -- a reversal that answers the practice's replacement or void, sent after the reversed
+    -- payment and on or before the reversal: the reversed remittance was the payer's answer
+    -- to the claim as first submitted, so count KPIs keep it (docs/metrics.md)
+    select distinct reversal_pairs.reversal_remittance_id
+
+    from reversal_pairs
+    inner join dated as reversal
+        on reversal_pairs.reversal_remittance_id = reversal.remittance_id
+    inner join dated as reversed
+        on reversal_pairs.reversed_remittance_id = reversed.remittance_id
+    inner join reworks
+        on reworks.client_id = reversed.client_id
+        and reworks.patient_control_number = reversed.patient_control_number
+        and reworks.submission_date > reversed.payment_date
+        and reworks.submission_date <= reversal.payment_date
+
+),
+
 denials as (
 
     select
@@ -92,12 +121,19 @@ final as (
         reversal_pairs.reversal_remittance_id is not null as is_reversed,
         coalesce(denials.denied_amount, 0) as denied_amount,
         coalesce(denials.carries_denial, false) as carries_denial,
+        reversals_answering_rework.reversal_remittance_id is not null as is_reversed_by_rework,
         dated.payer_sequence = 'primary'
-            and reversal_pairs.reversal_remittance_id is null as is_primary_adjudication
+            and (
+                reversal_pairs.reversal_remittance_id is null
+                or reversals_answering_rework.reversal_remittance_id is not null
+            ) as is_primary_adjudication
 
     from dated
     left join reversal_pairs
         on dated.remittance_id = reversal_pairs.reversed_remittance_id
+    left join reversals_answering_rework
+        on reversal_pairs.reversal_remittance_id
+            = reversals_answering_rework.reversal_remittance_id
     left join denials
         on dated.remittance_id = denials.remittance_id
 
