@@ -125,7 +125,7 @@ def app(port: int, warehouse: Path | None) -> None:
     click.echo(f"revaudit dashboard: http://localhost:{port}")
     command = [sys.executable, "-m", "streamlit", "run", str(entry),
                "--server.port", str(port), "--server.headless", "true",
-               "--browser.gatherUsageStats", "false"]
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
     sys.exit(subprocess.call(command))
 
 
