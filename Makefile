@@ -23,7 +23,7 @@ demo: warehouse app  ## Install, build the warehouse from the sample, serve the 
 
 test: install  ## Install and run every check and test
 	$(RUN) dg check defs
-	$(RUN) ruff check pipelines dashboards tests benchmarks
+	$(RUN) ruff check
 	$(RUN) pytest
 
 bench: uv  ## Benchmarks (results in benchmarks/results/)
