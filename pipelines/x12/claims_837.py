@@ -14,12 +14,14 @@ import polars as pl
 from pipelines.x12 import diagnostics as dx
 from pipelines.x12.envelope import ENVELOPE_IDS
 from pipelines.x12.frames import (
+    cas_triplets,
     conform,
     first_per,
     open_loop,
     out_of_order,
     out_of_place,
     require,
+    require_cas,
     segment_is,
     sum_by,
     typed,
@@ -132,7 +134,7 @@ def _loop_codes(body: pl.DataFrame, parts: Parts) -> pl.DataFrame:
             .select("segment_index", "segment_id")
             .join(qualifiers, on="segment_index", how="left")
             .select(loop_index="segment_index",
-                    loop_code=pl.coalesce("code", "segment_id")))
+                    loop_code=pl.coalesce("code", pl.col("segment_id").cast(pl.String))))
 
 
 def _hierarchy(parts: Parts) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
@@ -463,17 +465,12 @@ def _other_payer_lines(parts: Parts, separators: Separators, used: list[pl.Serie
 
 
 def _other_payer_adjustments(parts: Parts):
-    cas = parts.get("CAS", 19)
-    triplets = pl.concat([
-        cas.select("segment_index", "line_number", "segment_id", "tx_index", "claim_index",
-                   "other_payer_index", "adjudication_index", "line_index",
-                   triplet_number=pl.lit(number, INT), group_code="e01",
-                   reason_code=f"e{3 * number - 1:02d}", amount_raw=f"e{3 * number:02d}",
-                   quantity_raw=f"e{3 * number + 1:02d}")
-        for number in range(1, 7)
-    ]).filter(pl.col("reason_code").is_not_null() | pl.col("amount_raw").is_not_null())
+    keep = ["segment_index", "line_number", "segment_id", "tx_index", "claim_index",
+            "other_payer_index", "adjudication_index", "line_index"]
+    cas = parts.raw("CAS")
+    triplets = cas_triplets(cas, keep, parts.separators.element)
     on_line = pl.col("adjudication_index").is_not_null()
-    triplets = triplets.sort("segment_index", "triplet_number").with_columns(
+    triplets = triplets.with_columns(
         claim_segment_index="claim_index",
         other_payer_segment_index=pl.when(~on_line).then(pl.col("other_payer_index")),
         line_segment_index=pl.when(on_line).then(pl.col("line_index")),
@@ -482,8 +479,7 @@ def _other_payer_adjustments(parts: Parts):
         "adjustment_amount": ("amount_raw", "CAS amount", MONEY),
         "adjustment_quantity": ("quantity_raw", "CAS quantity", QUANTITY),
     })
-    notes += require(cas, {"e01": "CAS01 claim adjustment group code",
-                           "e02": "CAS02 adjustment reason code", "e03": "CAS03 amount"})
+    notes += require_cas(triplets)
     notes += out_of_place(cas.filter(pl.col("other_payer_index").is_null()
                                      & pl.col("adjudication_index").is_null()),
                           "appears outside an other-payer (2320) or line adjudication (2430) "

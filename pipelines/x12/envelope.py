@@ -147,13 +147,14 @@ def _check_truncation(segments: pl.DataFrame, env: pl.DataFrame, final: bool
 
 
 def _check_transactions(segments: pl.DataFrame, env: pl.DataFrame) -> list[pl.DataFrame]:
-    counts = segments.filter(pl.col("tx_index").is_not_null()).group_by("tx_index").len()
     st = env.filter(pl.col("segment_id") == "ST").select(
         tx_index="segment_index", st02="e02")
+    # segments are numbered without gaps, so ST..SE holds SE index - ST index + 1 segments
     se = segments.filter(pl.col("segment_id") == "SE").select(
         "tx_index", "segment_index").join(
         env.select("segment_index", "line_number", "segment_id", "e01", "e02"),
-        on="segment_index").join(counts, on="tx_index").join(st, on="tx_index", how="left")
+        on="segment_index").join(st, on="tx_index", how="left").with_columns(
+        len=pl.col("segment_index") - pl.col("tx_index") + 1)
     wrong_count = se.filter(_int("e01").is_null() | (_int("e01") != pl.col("len")))
     wrong_control = se.filter(pl.col("e02").is_null() | (pl.col("e02") != pl.col("st02")))
     return [

@@ -74,11 +74,20 @@ def require(frame: pl.DataFrame, elements: Mapping[str, str]) -> list[pl.DataFra
     return notes
 
 
+def require_cas(triplets: pl.DataFrame) -> list[pl.DataFrame]:
+    """CAS01 on every triplet's segment; a reason and an amount in every triplet."""
+    first = triplets.filter(pl.col("triplet_number") == 1)
+    return (require(first, {"group_code": "CAS01 claim adjustment group code"})
+            + require(triplets, {"reason_code": "CAS adjustment reason code",
+                                 "amount_raw": "CAS adjustment amount"}))
+
+
 def unknown_segments(segments: pl.DataFrame, known: frozenset[str], kind: str
                      ) -> list[pl.DataFrame]:
     bad = segments.filter(~pl.col("segment_id").is_in(list(known)))
     return [dx.found(bad, "UNKNOWN_SEGMENT", pl.format(
-        "unknown segment id {} in an {} transaction", pl.col("segment_id").str.slice(0, 12),
+        "unknown segment id {} in an {} transaction",
+        pl.col("segment_id").cast(pl.String).str.slice(0, 12),
         pl.lit(kind)))]
 
 
@@ -89,19 +98,41 @@ def out_of_place(rows: pl.DataFrame, why: str) -> list[pl.DataFrame]:
 
 def out_of_order(segments: pl.DataFrame, loop: str, ranks: Mapping[str, int],
                  loop_name: str) -> list[pl.DataFrame]:
-    """SEGMENT_OUT_OF_ORDER where a segment comes after one that must follow it, within each
-    instance of a loop (``loop`` holds the loop's opening segment_index)."""
+    """SEGMENT_OUT_OF_ORDER where a segment comes right after one that must follow it, within
+    each instance of a loop (``loop`` holds the loop's opening segment_index)."""
     rows = segments.filter(pl.col(loop).is_not_null()
                            & pl.col("segment_id").is_in(list(ranks)))
     if rows.height == 0:
         return []
     rank = pl.col("segment_id").replace_strict(ranks, return_dtype=pl.Int32)
-    rows = rows.with_columns(rank=rank).with_columns(
-        before=pl.col("rank").cum_max().shift(1).over(pl.col(loop)))
-    bad = rows.filter(pl.col("rank") < pl.col("before"))
+    rows = rows.with_columns(rank=rank)
+    bad = rows.filter((pl.col("rank") < pl.col("rank").shift(1))
+                      & (pl.col(loop) == pl.col(loop).shift(1)))
     return [dx.found(bad, "SEGMENT_OUT_OF_ORDER", pl.format(
         "{} comes after a segment that must follow it in the {} loop", "segment_id",
         pl.lit(loop_name)))]
+
+
+def cas_triplets(cas: pl.DataFrame, keep: list[str], separator: str) -> pl.DataFrame:
+    """One row per CAS triplet (group, reason, amount, quantity), numbered 1..6."""
+    parts = cas.select(*keep, group_code=pl.col("text").str.split(separator))
+    parts = parts.with_columns(
+        triplet_number=pl.int_ranges(1, (pl.col("group_code").list.len() - 2) // 3 + 2,
+                                     dtype=pl.Int64),
+        elements=pl.col("group_code"))
+    triplets = parts.explode("triplet_number")
+    position = pl.col("triplet_number") * 3 - 1
+    return triplets.select(
+        *keep, "triplet_number",
+        group_code=_element(pl.col("elements").list.get(1, null_on_oob=True)),
+        reason_code=_element(pl.col("elements").list.get(position, null_on_oob=True)),
+        amount_raw=_element(pl.col("elements").list.get(position + 1, null_on_oob=True)),
+        quantity_raw=_element(pl.col("elements").list.get(position + 2, null_on_oob=True)),
+    ).filter(pl.col("reason_code").is_not_null() | pl.col("amount_raw").is_not_null())
+
+
+def _element(value: pl.Expr) -> pl.Expr:
+    return pl.when(value != "").then(value)
 
 
 def first_per(frame: pl.DataFrame, key: str) -> pl.DataFrame:

@@ -17,11 +17,17 @@ class Parts:
         self.separators = separators
         self._parts = {key[0]: frame for key, frame in
                        segments.partition_by("segment_id", as_dict=True).items()}
+        self._split: dict[str, tuple[int, pl.DataFrame]] = {}
 
     def get(self, segment_id: str, elements: int) -> pl.DataFrame:
-        """The ``segment_id`` segments with element columns e01..e<elements>."""
-        frame = self._parts.get(segment_id, self.empty)
-        return split_elements(frame, elements, self.separators)
+        """The ``segment_id`` segments with element columns e01..e<elements> (at least; the
+        split is done once per segment id, with the most elements asked for)."""
+        done = self._split.get(segment_id)
+        if done is None or done[0] < elements:
+            frame = self._parts.get(segment_id, self.empty)
+            done = (elements, split_elements(frame, elements, self.separators))
+            self._split[segment_id] = done
+        return done[1]
 
     def raw(self, segment_id: str) -> pl.DataFrame:
         return self._parts.get(segment_id, self.empty)

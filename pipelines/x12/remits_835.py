@@ -12,12 +12,14 @@ import polars as pl
 from pipelines.x12 import diagnostics as dx
 from pipelines.x12.envelope import ENVELOPE_IDS
 from pipelines.x12.frames import (
+    cas_triplets,
     conform,
     first_per,
     open_loop,
     out_of_order,
     out_of_place,
     require,
+    require_cas,
     segment_is,
     sum_by,
     typed,
@@ -257,15 +259,10 @@ def _service_payments(parts: Parts, separators: Separators, used: list[pl.Series
 
 
 def _adjustments(parts: Parts):
-    cas = parts.get("CAS", 19)
-    triplets = pl.concat([
-        cas.select("segment_index", "line_number", "segment_id", "tx_index", "claim_index",
-                   "service_index", pl.lit(number, pl.Int64).alias("triplet_number"),
-                   group_code="e01", reason_code=f"e{3 * number - 1:02d}",
-                   amount_raw=f"e{3 * number:02d}", quantity_raw=f"e{3 * number + 1:02d}")
-        for number in range(1, 7)
-    ]).filter(pl.col("reason_code").is_not_null() | pl.col("amount_raw").is_not_null())
-    triplets = triplets.sort("segment_index", "triplet_number").with_columns(
+    keep = ["segment_index", "line_number", "segment_id", "tx_index", "claim_index",
+            "service_index"]
+    triplets = cas_triplets(parts.raw("CAS"), keep, parts.separators.element)
+    triplets = triplets.with_columns(
         payment_segment_index="tx_index", claim_segment_index="claim_index",
         service_segment_index="service_index",
         adjustment_level=pl.when(pl.col("service_index").is_not_null()).then(pl.lit("line"))
@@ -274,10 +271,7 @@ def _adjustments(parts: Parts):
         "adjustment_amount": ("amount_raw", "CAS amount", MONEY),
         "adjustment_quantity": ("quantity_raw", "CAS quantity", QUANTITY),
     })
-    notes += require(cas, {"e01": "CAS01 claim adjustment group code",
-                           "e02": "CAS02 adjustment reason code", "e03": "CAS03 amount"})
-    notes += require(triplets, {"reason_code": "CAS adjustment reason code",
-                                "amount_raw": "CAS adjustment amount"}) if cas.height else []
+    notes += require_cas(triplets)
     return triplets, notes
 
 

@@ -186,7 +186,7 @@ def tokenize(source: Source, separators: Separators) -> pl.DataFrame:
         pl.col("segment_index").cast(pl.Int64),
         "line_number",
         pl.col("text").str.split_exact(separators.element, 1).struct.field("field_0")
-        .str.strip_chars_end(WHITESPACE).alias("segment_id"),
+        .str.strip_chars_end(WHITESPACE).cast(pl.Categorical).alias("segment_id"),
         "text",
     )
     return segments.collect()
@@ -232,14 +232,22 @@ def repair_components(part: pl.DataFrame, columns: list[str], separators: Separa
         return part, []
     pattern = r"^[A-Za-z0-9]{1,3}([" + re.escape(alternates) + r"])"
     declared = separators.component
-    found = part.select(
+    lacking = part.select(
         "segment_index", "line_number", "segment_id",
-        *[pl.when(pl.col(c).str.contains(declared, literal=True).not_())
-          .then(pl.col(c).str.extract(pattern, 1)).alias(c) for c in columns],
-    )
+        *[pl.col(c).str.contains(declared, literal=True).not_().alias(c) for c in columns])
     notes, repairs = [], []
+    found = lacking.select("segment_index")
     for column in columns:
-        used = found.filter(pl.col(column).is_not_null())
+        suspects = part.filter(lacking.get_column(column).fill_null(False))
+        alternate = pl.Series(column, [None] * part.height, pl.String)
+        if suspects.height:
+            extracted = suspects.select(
+                "segment_index", pl.col(column).str.extract(pattern, 1))
+            alternate = found.join(extracted, on="segment_index", how="left").get_column(
+                column)
+        found = found.with_columns(alternate)
+        used = part.select("segment_index", "line_number", "segment_id").with_columns(
+            alternate).filter(pl.col(column).is_not_null())
         for char in used.get_column(column).unique(maintain_order=True).to_list():
             hits = used.filter(pl.col(column) == char)
             first = hits.row(0, named=True)
