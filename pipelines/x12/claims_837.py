@@ -14,6 +14,7 @@ import polars as pl
 from pipelines.x12 import diagnostics as dx
 from pipelines.x12.envelope import ENVELOPE_IDS
 from pipelines.x12.frames import (
+    LEFT,
     cas_triplets,
     conform,
     first_per,
@@ -72,12 +73,12 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     notes += claim_notes + line_notes + dx_notes + payer_notes + svd_notes + cas_notes
     counts = lines.filter(pl.col("claim_index").is_not_null()).group_by("claim_index").agg(
         service_line_count=pl.len())
-    claims = claims.join(counts, on="claim_index", how="left").with_columns(
+    claims = claims.join(counts, on="claim_index", **LEFT).with_columns(
         pl.col("service_line_count").fill_null(0))
     notes += _charge_balance(claims, lines)
     notes += _structure(body, parts, loops)
     supplemental = pl.concat([_supplemental(parts, used), hi_values], how="diagonal_relaxed")
-    supplemental = supplemental.join(loops, on="loop_index", how="left").with_columns(
+    supplemental = supplemental.join(loops, on="loop_index", **LEFT).with_columns(
         transaction_type=pl.lit(kind), loop_segment_index="loop_index").sort(
         "segment_index", "element_position")
 
@@ -132,7 +133,7 @@ def _loop_codes(body: pl.DataFrame, parts: Parts) -> pl.DataFrame:
     ])
     return (body.filter(pl.col("loop_index") == pl.col("segment_index"))
             .select("segment_index", "segment_id")
-            .join(qualifiers, on="segment_index", how="left")
+            .join(qualifiers, on="segment_index", **LEFT)
             .select(loop_index="segment_index",
                     loop_code=pl.coalesce("code", pl.col("segment_id").cast(pl.String))))
 
@@ -207,53 +208,53 @@ def _claims(parts: Parts, separators: Separators, used: list[pl.Series], kind: s
     levels = hl.select(hl_index="segment_index", level="e03", billing_hl="billing_hl",
                        subscriber_hl="subscriber_hl", patient_hl="patient_hl")
     frame = (clm.with_columns(claim_index="segment_index")
-             .join(levels, on="hl_index", how="left")
+             .join(levels, on="hl_index", **LEFT)
              .join(bht.select("tx_index", bht_reference="e03", bht_date="e04",
-                              bht_transaction_type_code="e06"), on="tx_index", how="left")
+                              bht_transaction_type_code="e06"), on="tx_index", **LEFT)
              .join(submitter.select("tx_index", submitter_name="e03", submitter_id="e09"),
-                   on="tx_index", how="left")
+                   on="tx_index", **LEFT)
              .join(receiver.select("tx_index", receiver_name="e03", receiver_id="e09"),
-                   on="tx_index", how="left")
+                   on="tx_index", **LEFT)
              .join(billing.select(billing_hl="hl_index", billing_loop="segment_index",
                                   billing_provider_name="e03", billing_npi_qualifier="e08",
-                                  billing_npi="e09"), on="billing_hl", how="left")
+                                  billing_npi="e09"), on="billing_hl", **LEFT)
              .join(billing_refs.rename({"loop_index": "billing_loop"}), on="billing_loop",
-                   how="left")
+                   **LEFT)
              .join(sbr.select(subscriber_hl="hl_index", payer_responsibility_code="e01",
                               subscriber_relationship_code="e02", group_number="e03",
                               claim_filing_indicator_code="e09"), on="subscriber_hl",
-                   how="left")
+                   **LEFT)
              .join(subscriber.select(subscriber_hl="hl_index", subscriber_loop="segment_index",
                                      subscriber_member_id="e09", subscriber_last_name="e03",
                                      subscriber_first_name="e04"), on="subscriber_hl",
-                   how="left")
+                   **LEFT)
              .join(dmg.select(subscriber_loop="loop_index", subscriber_birth_raw="e02",
-                              subscriber_gender_code="e03"), on="subscriber_loop", how="left")
+                              subscriber_gender_code="e03"), on="subscriber_loop", **LEFT)
              .join(payer.select(subscriber_hl="hl_index", payer_name="e03", payer_id="e09"),
-                   on="subscriber_hl", how="left")
+                   on="subscriber_hl", **LEFT)
              .join(pat.select(patient_hl="hl_index", patient_relationship_code="e01"),
-                   on="patient_hl", how="left")
+                   on="patient_hl", **LEFT)
              .join(patient.select(patient_hl="hl_index", patient_loop="segment_index",
-                                  qc_last="e03", qc_first="e04"), on="patient_hl", how="left")
+                                  qc_last="e03", qc_first="e04"), on="patient_hl", **LEFT)
              .join(dmg.select(patient_loop="loop_index", qc_birth_raw="e02",
-                              qc_gender="e03"), on="patient_loop", how="left")
-             .join(dates, on="claim_index", how="left")
-             .join(amounts, on="claim_index", how="left")
-             .join(claim_refs, on="claim_index", how="left")
+                              qc_gender="e03"), on="patient_loop", **LEFT)
+             .join(dates, on="claim_index", **LEFT)
+             .join(amounts, on="claim_index", **LEFT)
+             .join(claim_refs, on="claim_index", **LEFT)
              .join(rendering.select("claim_index", rendering_loop="segment_index",
                                     rendering_npi_qualifier="e08", rendering_npi="e09",
                                     rendering_provider_last_name="e03",
                                     rendering_provider_first_name="e04"),
-                   on="claim_index", how="left")
+                   on="claim_index", **LEFT)
              .join(prv.select(rendering_loop="loop_index",
                               rendering_provider_taxonomy_code="e03"),
-                   on="rendering_loop", how="left")
+                   on="rendering_loop", **LEFT)
              .join(name(claim_nm1, "DN", "claim_index").select(
                  "claim_index", referring_npi_qualifier="e08", referring_npi="e09"),
-                   on="claim_index", how="left")
+                   on="claim_index", **LEFT)
              .join(name(claim_nm1, "77", "claim_index").select(
                  "claim_index", facility_npi_qualifier="e08", facility_npi="e09",
-                 service_facility_name="e03"), on="claim_index", how="left")
+                 service_facility_name="e03"), on="claim_index", **LEFT)
              )
     in_patient_loop = pl.col("patient_hl").is_not_null()
     frame = frame.with_columns(
@@ -339,12 +340,12 @@ def _service_lines(parts: Parts, separators: Separators, used: list[pl.Series]):
     sv2_fields = line_fields(sv2, "e03", "e04", "e05", {"revenue_code": "e01"})
     fields = pl.concat([sv1_fields, sv2_fields], how="diagonal_relaxed").unique(
         "line_index", keep="first", maintain_order=True)
-    frame = (anchors.join(fields, on="line_index", how="left")
-             .join(dates, on="line_index", how="left")
-             .join(refs, on="line_index", how="left")
+    frame = (anchors.join(fields, on="line_index", **LEFT)
+             .join(dates, on="line_index", **LEFT)
+             .join(refs, on="line_index", **LEFT)
              .join(rendering.select("line_index", npi_qualifier="e08", npi="e09"),
-                   on="line_index", how="left")
-             .join(ndc.select("line_index", ndc_code="e03"), on="line_index", how="left")
+                   on="line_index", **LEFT)
+             .join(ndc.select("line_index", ndc_code="e03"), on="line_index", **LEFT)
              .with_columns(
                  claim_segment_index="claim_index",
                  procedure_code_qualifier="qualifier", procedure_code="code",
@@ -423,9 +424,9 @@ def _other_payers(parts: Parts, used: list[pl.Series]):
                             {"573": "adjudication_raw"}, value="e03")
     used += [amount_used, date_used]
     frame = (sbr.join(payer.select("other_payer_index", other_payer_id="e09",
-                                   other_payer_name="e03"), on="other_payer_index", how="left")
-             .join(amounts, on="other_payer_index", how="left")
-             .join(dates, on="other_payer_index", how="left")
+                                   other_payer_name="e03"), on="other_payer_index", **LEFT)
+             .join(amounts, on="other_payer_index", **LEFT)
+             .join(dates, on="other_payer_index", **LEFT)
              .with_columns(claim_segment_index="claim_index", payer_responsibility_code="e01",
                            subscriber_relationship_code="e02",
                            claim_filing_indicator_code="e09"))
@@ -447,7 +448,7 @@ def _other_payer_lines(parts: Parts, separators: Separators, used: list[pl.Serie
         {"573": "adjudication_raw"}, value="e03")
     used.append(date_used)
     frame = (svd.join(dates, left_on="segment_index", right_on="adjudication_index",
-                      how="left")
+                      **LEFT)
              .with_columns(claim_segment_index="claim_index", line_segment_index="line_index",
                            other_payer_id="e01", procedure_code="p2", modifier_1="p3",
                            modifier_2="p4", modifier_3="p5", modifier_4="p6"))
@@ -505,7 +506,7 @@ def _structure(body: pl.DataFrame, parts: Parts, loops: pl.DataFrame) -> list[pl
     orphans = pl.concat([parts.raw(s) for s in ("SV1", "SV2")]).filter(
         pl.col("line_index") == pl.col("segment_index"))
     notes += out_of_place(orphans, "appears without its LX (2400 service line loop)")
-    named = body.join(loops, on="loop_index", how="left").with_columns(
+    named = body.join(loops, on="loop_index", **LEFT).with_columns(
         name_loop=pl.when(pl.col("loop_code").str.starts_with("NM1")).then("loop_index"),
         claim_loop=pl.when(pl.col("loop_index") == pl.col("claim_index")).then("loop_index"),
         line_loop=pl.when(pl.col("loop_index") == pl.col("line_index")).then("loop_index"))

@@ -12,6 +12,7 @@ import polars as pl
 
 from pipelines.x12 import diagnostics as dx
 from pipelines.x12.document import X12Error
+from pipelines.x12.frames import LEFT
 from pipelines.x12.segments import Separators, split_elements
 
 ENVELOPE_IDS = ("ISA", "GS", "ST", "SE", "GE", "IEA")
@@ -153,7 +154,7 @@ def _check_transactions(segments: pl.DataFrame, env: pl.DataFrame) -> list[pl.Da
     se = segments.filter(pl.col("segment_id") == "SE").select(
         "tx_index", "segment_index").join(
         env.select("segment_index", "line_number", "segment_id", "e01", "e02"),
-        on="segment_index").join(st, on="tx_index", how="left").with_columns(
+        on="segment_index").join(st, on="tx_index", **LEFT).with_columns(
         len=pl.col("segment_index") - pl.col("tx_index") + 1)
     wrong_count = se.filter(_int("e01").is_null() | (_int("e01") != pl.col("len")))
     wrong_control = se.filter(pl.col("e02").is_null() | (pl.col("e02") != pl.col("st02")))
@@ -175,8 +176,8 @@ def _check_groups(env: pl.DataFrame, carry: Carry) -> list[pl.DataFrame]:
     counts = env.filter(pl.col("segment_id") == "ST").group_by("gs_index").len()
     gs = env.filter(pl.col("segment_id") == "GS").select("gs_index", gs06="e06")
     ge = (env.filter(pl.col("segment_id") == "GE")
-          .join(gs, on="gs_index", how="left").join(counts, on="gs_index", how="left")
-          .join(carried, on="gs_index", how="left")
+          .join(gs, on="gs_index", **LEFT).join(counts, on="gs_index", **LEFT)
+          .join(carried, on="gs_index", **LEFT)
           .with_columns(st_count=pl.col("len").fill_null(0) + pl.col("carried_count")
                         .fill_null(0)))
     return [
@@ -202,8 +203,8 @@ def _check_interchanges(env: pl.DataFrame, carry: Carry) -> list[pl.DataFrame]:
     isa = env.filter(pl.col("segment_id") == "ISA").select(
         "isa_index", isa13=pl.col("e13").str.strip_chars())
     iea = (env.filter(pl.col("segment_id") == "IEA")
-           .join(isa, on="isa_index", how="left").join(counts, on="isa_index", how="left")
-           .join(carried, on="isa_index", how="left")
+           .join(isa, on="isa_index", **LEFT).join(counts, on="isa_index", **LEFT)
+           .join(carried, on="isa_index", **LEFT)
            .with_columns(gs_count=pl.col("len").fill_null(0) + pl.col("carried_count")
                          .fill_null(0)))
     return [
@@ -232,7 +233,7 @@ def _transactions(env: pl.DataFrame) -> pl.DataFrame:
     gs = env.filter(pl.col("segment_id") == "GS").select(
         "gs_index", group_control_number="e06", gs08="e08")
     return (env.filter(pl.col("segment_id") == "ST")
-            .join(isa, on="isa_index", how="left").join(gs, on="gs_index", how="left")
+            .join(isa, on="isa_index", **LEFT).join(gs, on="gs_index", **LEFT)
             .select(
                 tx_index="segment_index",
                 transaction_set="e01",

@@ -10,6 +10,7 @@ from pipelines.x12 import diagnostics as dx
 from pipelines.x12.tables import DATE, INT, MONEY, QUANTITY
 
 LOCATION = ("segment_index", "line_number", "segment_id")
+LEFT = {"how": "left", "maintain_order": "left"}  # left join keeping the left frame's order
 CENT = 0.01
 
 
@@ -115,20 +116,27 @@ def out_of_order(segments: pl.DataFrame, loop: str, ranks: Mapping[str, int],
 
 def cas_triplets(cas: pl.DataFrame, keep: list[str], separator: str) -> pl.DataFrame:
     """One row per CAS triplet (group, reason, amount, quantity), numbered 1..6."""
-    parts = cas.select(*keep, group_code=pl.col("text").str.split(separator))
-    parts = parts.with_columns(
-        triplet_number=pl.int_ranges(1, (pl.col("group_code").list.len() - 2) // 3 + 2,
-                                     dtype=pl.Int64),
-        elements=pl.col("group_code"))
-    triplets = parts.explode("triplet_number")
-    position = pl.col("triplet_number") * 3 - 1
-    return triplets.select(
-        *keep, "triplet_number",
-        group_code=_element(pl.col("elements").list.get(1, null_on_oob=True)),
-        reason_code=_element(pl.col("elements").list.get(position, null_on_oob=True)),
-        amount_raw=_element(pl.col("elements").list.get(position + 1, null_on_oob=True)),
-        quantity_raw=_element(pl.col("elements").list.get(position + 2, null_on_oob=True)),
-    ).filter(pl.col("reason_code").is_not_null() | pl.col("amount_raw").is_not_null())
+    if cas.height == 0:
+        most = 1
+    else:
+        most = int(cas.select(pl.col("text").str.count_matches(separator, literal=True).max())
+                   .item() or 1)
+    most = min(max(most, 3), 19)
+    names = [f"e{n:02d}" for n in range(most + 1)]
+    split = cas.select(*keep, pl.col("text").str.split_exact(separator, most)
+                       .struct.rename_fields(names).struct.unnest())
+    triplets = pl.concat([
+        split.select(*keep, triplet_number=pl.lit(number, pl.Int64),
+                     group_code=_element(pl.col("e01")),
+                     reason_code=_element(pl.col(f"e{3 * number - 1:02d}")),
+                     amount_raw=_element(pl.col(f"e{3 * number:02d}")),
+                     quantity_raw=_element(pl.col(f"e{3 * number + 1:02d}"))
+                     if 3 * number + 1 <= most else pl.lit(None, pl.String))
+        for number in range(1, (most - 2) // 3 + 2) if 3 * number <= most
+    ])
+    return triplets.filter(pl.col("reason_code").is_not_null()
+                           | pl.col("amount_raw").is_not_null()).sort(
+        "segment_index", "triplet_number")
 
 
 def _element(value: pl.Expr) -> pl.Expr:
@@ -150,7 +158,7 @@ def conform(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFr
 
 
 def with_envelope(frame: pl.DataFrame, transactions: pl.DataFrame) -> pl.DataFrame:
-    return frame.join(transactions, on="tx_index", how="left")
+    return frame.join(transactions, on="tx_index", **LEFT)
 
 
 def sum_by(frame: pl.DataFrame, key: str, value: str, name: str) -> pl.DataFrame:

@@ -12,6 +12,7 @@ import polars as pl
 from pipelines.x12 import diagnostics as dx
 from pipelines.x12.envelope import ENVELOPE_IDS
 from pipelines.x12.frames import (
+    LEFT,
     cas_triplets,
     conform,
     first_per,
@@ -107,17 +108,17 @@ def _payments(parts: Parts, transactions: pl.DataFrame, claims: pl.DataFrame,
              .join(bpr.select("tx_index", *[pl.col(f"e{n:02d}").alias(f"bpr{n:02d}")
                                             for n in (1, 2, 3, 4, 5, 16)],
                               bpr_index="segment_index", bpr_line="line_number"),
-                   on="tx_index", how="left")
+                   on="tx_index", **LEFT)
              .join(trn.select("tx_index", trace_type_code="e01", check_or_eft_number="e02",
-                              payer_trace_id="e03"), on="tx_index", how="left")
-             .join(dtm, on="tx_index", how="left")
+                              payer_trace_id="e03"), on="tx_index", **LEFT)
+             .join(dtm, on="tx_index", **LEFT)
              .join(payer.select("tx_index", payer_name="e02", payer_n104="e04"),
-                   on="tx_index", how="left")
-             .join(payer_refs, on="tx_index", how="left")
+                   on="tx_index", **LEFT)
+             .join(payer_refs, on="tx_index", **LEFT)
              .join(payee.select("tx_index", payee_name="e02", payee_id_qualifier="e03",
-                                payee_id="e04"), on="tx_index", how="left")
-             .join(payee_refs, on="tx_index", how="left")
-             .join(counts, on="tx_index", how="left")
+                                payee_id="e04"), on="tx_index", **LEFT)
+             .join(payee_refs, on="tx_index", **LEFT)
+             .join(counts, on="tx_index", **LEFT)
              .with_columns(
                  transaction_handling_code="bpr01", credit_debit_flag="bpr03",
                  payment_method_code="bpr04", payment_format_code="bpr05",
@@ -174,18 +175,18 @@ def _claim_payments(parts: Parts, used: list[pl.Series]):
     frame = (clp.with_columns(payment_segment_index="tx_index")
              .join(party("QC", patient_member_id="e09", patient_last_name="e03",
                          patient_first_name="e04"), left_on="segment_index",
-                   right_on="claim_index", how="left")
+                   right_on="claim_index", **LEFT)
              .join(party("IL", subscriber_member_id="e09", subscriber_last_name="e03",
                          subscriber_first_name="e04"), left_on="segment_index",
-                   right_on="claim_index", how="left")
-             .join(rendering, left_on="segment_index", right_on="claim_index", how="left")
+                   right_on="claim_index", **LEFT)
+             .join(rendering, left_on="segment_index", right_on="claim_index", **LEFT)
              .join(party("TT", crossover_payer_name="e03", crossover_payer_id="e09"),
-                   left_on="segment_index", right_on="claim_index", how="left")
-             .join(dtm, left_on="segment_index", right_on="claim_index", how="left")
-             .join(amt, left_on="segment_index", right_on="claim_index", how="left")
-             .join(moa, left_on="segment_index", right_on="claim_index", how="left")
-             .join(mia, left_on="segment_index", right_on="claim_index", how="left")
-             .join(lines, left_on="segment_index", right_on="claim_index", how="left")
+                   left_on="segment_index", right_on="claim_index", **LEFT)
+             .join(dtm, left_on="segment_index", right_on="claim_index", **LEFT)
+             .join(amt, left_on="segment_index", right_on="claim_index", **LEFT)
+             .join(moa, left_on="segment_index", right_on="claim_index", **LEFT)
+             .join(mia, left_on="segment_index", right_on="claim_index", **LEFT)
+             .join(lines, left_on="segment_index", right_on="claim_index", **LEFT)
              .with_columns(
                  patient_control_number="e01", claim_status_code="e02",
                  claim_filing_indicator_code="e06", payer_claim_control_number="e07",
@@ -230,9 +231,9 @@ def _service_payments(parts: Parts, separators: Separators, used: list[pl.Series
     amt, amt_used = pick(parts.get("AMT", 2).filter(line_level), "service_index",
                          {"B6": "allowed_raw"})
     used += [dtm_used, ref_used, amt_used]
-    frame = (svc.join(dtm, left_on="segment_index", right_on="service_index", how="left")
-             .join(ref, left_on="segment_index", right_on="service_index", how="left")
-             .join(amt, left_on="segment_index", right_on="service_index", how="left")
+    frame = (svc.join(dtm, left_on="segment_index", right_on="service_index", **LEFT)
+             .join(ref, left_on="segment_index", right_on="service_index", **LEFT)
+             .join(amt, left_on="segment_index", right_on="service_index", **LEFT)
              .with_columns(
                  payment_segment_index="tx_index", claim_segment_index="claim_index",
                  procedure_code_qualifier="p1", procedure_code="p2",
@@ -325,24 +326,33 @@ def _provider_adjustments(parts: Parts, separators: Separators):
 
 def _balancing(payments, claims, services, adjustments, provider) -> list[pl.DataFrame]:
     """835 accounting identities, each within a cent."""
+    claims = claims.select("segment_index", "line_number", "segment_id", "claim_index",
+                           "tx_index", "patient_control_number", "claim_charge_amount",
+                           "claim_payment_amount")
+    services = services.select("segment_index", "line_number", "segment_id", "procedure_code",
+                               "line_charge_amount", "line_payment_amount")
+    payments = payments.select("segment_index", "tx_index", "bpr_index", "bpr_line",
+                               "total_payment_amount")
     claim_cas = sum_by(adjustments, "claim_index", "adjustment_amount", "cas_total")
-    claim_check = claims.join(claim_cas, on="claim_index", how="left").with_columns(
+    claim_check = claims.join(claim_cas, on="claim_index", **LEFT).with_columns(
         pl.col("cas_total").fill_null(pl.lit(0).cast(MONEY)))
     claim_bad = claim_check.filter(unbalanced(
         pl.col("claim_charge_amount") - pl.col("claim_payment_amount"), pl.col("cas_total")))
 
     line_cas = sum_by(adjustments, "service_index", "adjustment_amount", "cas_total")
     line_check = services.join(line_cas, left_on="segment_index", right_on="service_index",
-                               how="left").with_columns(
+                               **LEFT).with_columns(
         pl.col("cas_total").fill_null(pl.lit(0).cast(MONEY)))
     line_bad = line_check.filter(unbalanced(
         pl.col("line_charge_amount") - pl.col("line_payment_amount"), pl.col("cas_total")))
 
     paid = sum_by(claims, "tx_index", "claim_payment_amount", "paid_total")
     plb = sum_by(provider, "tx_index", "adjustment_amount", "plb_total")
-    check = (payments.join(paid, on="tx_index", how="left").join(plb, on="tx_index", how="left")
+    check = (payments.join(paid, on="tx_index", **LEFT).join(plb, on="tx_index", **LEFT)
              .with_columns(pl.col("paid_total", "plb_total").fill_null(pl.lit(0).cast(MONEY)))
-             .with_columns(expected=pl.col("paid_total") - pl.col("plb_total"))
+             .with_columns(expected=pl.col("paid_total") - pl.col("plb_total"),
+                           segment_index="bpr_index", line_number="bpr_line",
+                           segment_id=pl.lit("BPR"))
              .filter(pl.col("bpr_index").is_not_null()
                      & pl.col("total_payment_amount").is_not_null()))
     check_bad = check.filter(unbalanced(pl.col("total_payment_amount"), pl.col("expected")))
@@ -385,7 +395,7 @@ def _supplemental(parts: Parts, used: list[pl.Series]) -> pl.DataFrame:
               for segment_id in QUALIFIED]
     values = pl.concat(frames)
     n1 = parts.get("N1", 1).select(party_index="segment_index", party_code="e01")
-    return (values.join(n1, on="party_index", how="left")
+    return (values.join(n1, on="party_index", **LEFT)
             .with_columns(
                 parent_segment_index=pl.coalesce("service_index", "claim_index", "tx_index"),
                 loop_segment_index=pl.coalesce("service_index", "claim_index", "party_index",

@@ -19,6 +19,7 @@ import polars as pl
 from pipelines.x12 import diagnostics as dx
 from pipelines.x12.document import X12Error
 
+LEFT = {"how": "left", "maintain_order": "left"}  # keep the left frame's order
 WHITESPACE = " \t\r\n\ufeff\x00"
 _ST_HEAD = re.compile(
     rb"ST(?P<e>[^A-Za-z0-9\s])\d{3}(?P=e)[A-Za-z0-9 ]+(?:(?P=e)[A-Za-z0-9.]*)*"
@@ -198,7 +199,7 @@ def split_elements(part: pl.DataFrame, count: int, separators: Separators) -> pl
     return part.with_columns(
         pl.col("text").str.split_exact(separators.element, count)
         .struct.rename_fields(names).struct.unnest()
-    ).drop("e00").with_columns(_null_if_empty(names[1:]))
+    ).drop("e00", "text").with_columns(_null_if_empty(names[1:]))
 
 
 def _null_if_empty(columns: list[str]) -> list[pl.Expr]:
@@ -243,7 +244,7 @@ def repair_components(part: pl.DataFrame, columns: list[str], separators: Separa
         if suspects.height:
             extracted = suspects.select(
                 "segment_index", pl.col(column).str.extract(pattern, 1))
-            alternate = found.join(extracted, on="segment_index", how="left").get_column(
+            alternate = found.join(extracted, on="segment_index", **LEFT).get_column(
                 column)
         found = found.with_columns(alternate)
         used = part.select("segment_index", "line_number", "segment_id").with_columns(
