@@ -225,7 +225,7 @@ def repair_components(part: pl.DataFrame, columns: list[str], separators: Separa
     """Rewrite composites written with a separator other than ISA16 (``22>B>1`` for ``22:B:1``).
 
     A value is repaired when it lacks the declared separator but has a short qualifier or code
-    followed by another separator character. Reports one diagnostic per segment type and
+    followed by another separator character. Reports one diagnostic per element and
     character, at the first segment where it occurs, with the number of values repaired.
     """
     alternates = "".join(c for c in _ALTERNATE_COMPONENTS if c not in separators.reserved())
@@ -233,44 +233,30 @@ def repair_components(part: pl.DataFrame, columns: list[str], separators: Separa
         return part, []
     pattern = r"^[A-Za-z0-9]{1,3}([" + re.escape(alternates) + r"])"
     declared = separators.component
-    lacking = part.select(
-        "segment_index", "line_number", "segment_id",
-        *[pl.col(c).str.contains(declared, literal=True).not_().alias(c) for c in columns])
-    notes, repairs = [], []
-    found = lacking.select("segment_index")
+    lacking = part.select([pl.col(c).str.contains(declared, literal=True).not_()
+                           .fill_null(False) for c in columns])
+    notes = []
     for column in columns:
-        suspects = part.filter(lacking.get_column(column).fill_null(False))
-        alternate = pl.Series(column, [None] * part.height, pl.String)
-        if suspects.height:
-            extracted = suspects.select(
-                "segment_index", pl.col(column).str.extract(pattern, 1))
-            alternate = found.join(extracted, on="segment_index", **LEFT).get_column(
-                column)
-        found = found.with_columns(alternate)
-        used = part.select("segment_index", "line_number", "segment_id").with_columns(
-            alternate).filter(pl.col(column).is_not_null())
-        for char in used.get_column(column).unique(maintain_order=True).to_list():
-            hits = used.filter(pl.col(column) == char)
+        suspects = part.filter(lacking.get_column(column))  # usually none: cheap
+        if suspects.height == 0:
+            continue
+        found = suspects.select("segment_index", "line_number", "segment_id",
+                                alternate=pl.col(column).str.extract(pattern, 1)
+                                ).filter(pl.col("alternate").is_not_null())
+        if found.height == 0:
+            continue
+        repaired = pl.col(column)
+        for (char,), hits in found.group_by("alternate", maintain_order=True):
             first = hits.row(0, named=True)
             notes.append(dx.one(
                 "COMPONENT_SEPARATOR_MISMATCH",
                 f"{first['segment_id']}{column[1:]} uses {char!r} as component separator but "
                 f"ISA16 declares {declared!r} ({hits.height} value(s) read with {char!r})",
                 first["segment_index"], first["line_number"], first["segment_id"]))
-            repairs.append((column, char))
-    if repairs:
-        by_column: dict[str, list[str]] = {}
-        for column, char in repairs:
-            by_column.setdefault(column, []).append(char)
-        part = part.with_columns(
-            found.select([pl.col(c).alias(f"__alt_{c}") for c in by_column]))
-        fixed = []
-        for column, chars in by_column.items():
-            expr = pl.col(column)
-            for char in chars:
-                expr = (pl.when(pl.col(f"__alt_{column}") == char)
+            repaired = (pl.when(pl.col("__alternate") == char)
                         .then(pl.col(column).str.replace_all(char, declared, literal=True))
-                        .otherwise(expr))
-            fixed.append(expr.alias(column))
-        part = part.with_columns(fixed).drop([f"__alt_{c}" for c in by_column])
+                        .otherwise(repaired))
+        part = (part.join(found.select("segment_index", __alternate="alternate"),
+                          on="segment_index", **LEFT)
+                .with_columns(repaired.alias(column)).drop("__alternate"))
     return part, notes
