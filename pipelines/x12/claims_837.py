@@ -111,10 +111,13 @@ def _loops(body: pl.DataFrame) -> pl.DataFrame:
     )
     # An SV1/SV2 without its own LX (none, or the LX already has one) still makes a line.
     service = segment_is("SV1", "SV2")
-    body = body.with_columns(
-        services_in_lx=service.cast(pl.Int32).cum_sum().over("lx_index"))
-    orphan_line = (service & pl.col("claim_index").is_not_null()
-                   & (pl.col("lx_index").is_null() | (pl.col("services_in_lx") > 1)))
+    services = body.filter(service & pl.col("claim_index").is_not_null()).select(
+        "segment_index", "lx_index")
+    orphans = services.filter(pl.col("lx_index").is_null()
+                              | (pl.col("lx_index") == pl.col("lx_index").shift(1)))
+    orphan_line = pl.col("segment_index").is_in(orphans.get_column("segment_index").implode())
+    if orphans.height == 0:
+        orphan_line = pl.lit(False)
     body = body.with_columns(
         line_index=open_loop(segment_is("LX") | orphan_line, ["CLM", *CLOSE_CLAIM]),
         other_payer_index=open_loop(segment_is("SBR") & pl.col("claim_index").is_not_null(),
@@ -122,20 +125,23 @@ def _loops(body: pl.DataFrame) -> pl.DataFrame:
         adjudication_index=open_loop(segment_is("SVD"), ["LX", "CLM", *CLOSE_CLAIM]),
         loop_index=open_loop(segment_is(*LOOP_STARTERS) | orphan_line, ["SE"]),
     )
-    return body.drop("lx_index", "services_in_lx")
+    return body.drop("lx_index")
 
 
 def _loop_codes(body: pl.DataFrame, parts: Parts) -> pl.DataFrame:
     """``loop_code`` for each loop opener: NM1*<qualifier>, HL*<level>, or the segment id."""
-    qualifiers = pl.concat([
-        parts.get("NM1", 1).select("segment_index", code=pl.format("NM1*{}", "e01")),
-        parts.get("HL", 3).select("segment_index", code=pl.format("HL*{}", "e03")),
+    qualified = pl.concat([
+        parts.get("NM1", 1).select(loop_index="segment_index",
+                                   loop_code=pl.format("NM1*{}", "e01")),
+        parts.get("HL", 3).select(loop_index="segment_index",
+                                  loop_code=pl.format("HL*{}", "e03")),
     ])
-    return (body.filter(pl.col("loop_index") == pl.col("segment_index"))
-            .select("segment_index", "segment_id")
-            .join(qualifiers, on="segment_index", **LEFT)
-            .select(loop_index="segment_index",
-                    loop_code=pl.coalesce("code", pl.col("segment_id").cast(pl.String))))
+    others = pl.concat([
+        parts.raw(segment_id).filter(pl.col("loop_index") == pl.col("segment_index"))
+        .select(loop_index="segment_index", loop_code=pl.lit(segment_id))
+        for segment_id in (*LOOP_STARTERS, "SV1", "SV2") if segment_id not in ("NM1", "HL")
+    ])
+    return pl.concat([qualified, others])
 
 
 def _hierarchy(parts: Parts) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
@@ -506,13 +512,16 @@ def _structure(body: pl.DataFrame, parts: Parts, loops: pl.DataFrame) -> list[pl
     orphans = pl.concat([parts.raw(s) for s in ("SV1", "SV2")]).filter(
         pl.col("line_index") == pl.col("segment_index"))
     notes += out_of_place(orphans, "appears without its LX (2400 service line loop)")
-    named = body.join(loops, on="loop_index", **LEFT).with_columns(
-        name_loop=pl.when(pl.col("loop_code").str.starts_with("NM1")).then("loop_index"),
+    checked = {*NAME_ORDER, *CLAIM_ORDER, *LINE_ORDER}
+    rows = body.filter(pl.col("segment_id").is_in(checked))
+    name_loops = parts.raw("NM1").get_column("segment_index").implode()
+    rows = rows.with_columns(
+        name_loop=pl.when(pl.col("loop_index").is_in(name_loops)).then("loop_index"),
         claim_loop=pl.when(pl.col("loop_index") == pl.col("claim_index")).then("loop_index"),
         line_loop=pl.when(pl.col("loop_index") == pl.col("line_index")).then("loop_index"))
-    notes += out_of_order(named, "name_loop", NAME_ORDER, "name (NM1)")
-    notes += out_of_order(named, "claim_loop", CLAIM_ORDER, "2300 claim")
-    notes += out_of_order(named, "line_loop", LINE_ORDER, "2400 service line")
+    notes += out_of_order(rows, "name_loop", NAME_ORDER, "name (NM1)")
+    notes += out_of_order(rows, "claim_loop", CLAIM_ORDER, "2300 claim")
+    notes += out_of_order(rows, "line_loop", LINE_ORDER, "2400 service line")
     return notes
 
 
