@@ -213,7 +213,11 @@ def _claims(parts: Parts, separators: Separators, used: list[pl.Series], kind: s
 
     levels = hl.select(hl_index="segment_index", level="e03", billing_hl="billing_hl",
                        subscriber_hl="subscriber_hl", patient_hl="patient_hl")
-    frame = (clm.with_columns(claim_index="segment_index")
+    clm = clm.with_columns(claim_index="segment_index")
+    keys = ["claim_index", "tx_index", "hl_index"]
+    # Joins run on the narrow keys; every right side has one row per key, so the result
+    # lines up with ``clm`` row for row and is put beside it.
+    frame = (clm.select(keys)
              .join(levels, on="hl_index", **LEFT)
              .join(bht.select("tx_index", bht_reference="e03", bht_date="e04",
                               bht_transaction_type_code="e06"), on="tx_index", **LEFT)
@@ -262,6 +266,7 @@ def _claims(parts: Parts, separators: Separators, used: list[pl.Series], kind: s
                  "claim_index", facility_npi_qualifier="e08", facility_npi="e09",
                  service_facility_name="e03"), on="claim_index", **LEFT)
              )
+    frame = pl.concat([clm, frame.drop(keys)], how="horizontal")
     in_patient_loop = pl.col("patient_hl").is_not_null()
     frame = frame.with_columns(
         billing_provider_npi=_npi("billing"),
@@ -346,12 +351,13 @@ def _service_lines(parts: Parts, separators: Separators, used: list[pl.Series]):
     sv2_fields = line_fields(sv2, "e03", "e04", "e05", {"revenue_code": "e01"})
     fields = pl.concat([sv1_fields, sv2_fields], how="diagonal_relaxed").unique(
         "line_index", keep="first", maintain_order=True)
-    frame = (anchors.join(fields, on="line_index", **LEFT)
+    frame = (anchors.select("line_index").join(fields, on="line_index", **LEFT)
              .join(dates, on="line_index", **LEFT)
              .join(refs, on="line_index", **LEFT)
              .join(rendering.select("line_index", npi_qualifier="e08", npi="e09"),
                    on="line_index", **LEFT)
-             .join(ndc.select("line_index", ndc_code="e03"), on="line_index", **LEFT)
+             .join(ndc.select("line_index", ndc_code="e03"), on="line_index", **LEFT))
+    frame = (pl.concat([anchors, frame.drop("line_index")], how="horizontal")
              .with_columns(
                  claim_segment_index="claim_index",
                  procedure_code_qualifier="qualifier", procedure_code="code",

@@ -172,7 +172,9 @@ def _claim_payments(parts: Parts, used: list[pl.Series]):
     lines = parts.raw("SVC").group_by("claim_index").agg(service_payment_count=pl.len())
     rendering = party("82", rendering_npi_raw="e09")
 
-    frame = (clp.with_columns(payment_segment_index="tx_index")
+    # Joins run on the narrow key; every right side has one row per claim, so the result
+    # lines up with ``clp`` row for row and is put beside it.
+    frame = (clp.select("segment_index")
              .join(party("QC", patient_member_id="e09", patient_last_name="e03",
                          patient_first_name="e04"), left_on="segment_index",
                    right_on="claim_index", **LEFT)
@@ -186,7 +188,9 @@ def _claim_payments(parts: Parts, used: list[pl.Series]):
              .join(amt, left_on="segment_index", right_on="claim_index", **LEFT)
              .join(moa, left_on="segment_index", right_on="claim_index", **LEFT)
              .join(mia, left_on="segment_index", right_on="claim_index", **LEFT)
-             .join(lines, left_on="segment_index", right_on="claim_index", **LEFT)
+             .join(lines, left_on="segment_index", right_on="claim_index", **LEFT))
+    frame = (pl.concat([clp.with_columns(payment_segment_index="tx_index"),
+                        frame.drop("segment_index")], how="horizontal")
              .with_columns(
                  patient_control_number="e01", claim_status_code="e02",
                  claim_filing_indicator_code="e06", payer_claim_control_number="e07",
@@ -231,9 +235,11 @@ def _service_payments(parts: Parts, separators: Separators, used: list[pl.Series
     amt, amt_used = pick(parts.get("AMT", 2).filter(line_level), "service_index",
                          {"B6": "allowed_raw"})
     used += [dtm_used, ref_used, amt_used]
-    frame = (svc.join(dtm, left_on="segment_index", right_on="service_index", **LEFT)
-             .join(ref, left_on="segment_index", right_on="service_index", **LEFT)
-             .join(amt, left_on="segment_index", right_on="service_index", **LEFT)
+    values = (svc.select("segment_index")
+              .join(dtm, left_on="segment_index", right_on="service_index", **LEFT)
+              .join(ref, left_on="segment_index", right_on="service_index", **LEFT)
+              .join(amt, left_on="segment_index", right_on="service_index", **LEFT))
+    frame = (pl.concat([svc, values.drop("segment_index")], how="horizontal")
              .with_columns(
                  payment_segment_index="tx_index", claim_segment_index="claim_index",
                  procedure_code_qualifier="p1", procedure_code="p2",
