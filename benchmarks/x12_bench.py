@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import statistics
@@ -24,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-CHUNK_BYTES = 16 * 1024 * 1024
+CHUNK_BYTES = 4 * 1024 * 1024
 
 
 # ------------------------------------------------------------------ workers (subprocess)
@@ -83,15 +84,19 @@ def _worker(tool: str, path: str) -> dict:
 
 
 # ------------------------------------------------------------------------- driver
-def _measure(tool: str, path: Path, repeat: int, timeout: int) -> dict:
-    runs = []
-    for _ in range(repeat):
-        completed = subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), "--worker", tool, str(path)],
-            capture_output=True, text=True, timeout=timeout)
-        if completed.returncode != 0:
-            return {"tool": tool, "failed": completed.stderr.strip().splitlines()[-1:]}
-        runs.append(json.loads(completed.stdout.strip().splitlines()[-1]))
+def _run(tool: str, path: Path, timeout: int) -> dict:
+    completed = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--worker", tool, str(path)],
+        capture_output=True, text=True, timeout=timeout)
+    if completed.returncode != 0:
+        return {"failed": completed.stderr.strip().splitlines()[-1:]}
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _summary(tool: str, runs: list[dict]) -> dict:
+    failed = [run for run in runs if "failed" in run]
+    if failed:
+        return {"tool": tool, "failed": failed[0]["failed"]}
     best = min(runs, key=lambda run: run["seconds"])
     return {"tool": tool, "runs": len(runs),
             "seconds": statistics.median(run["seconds"] for run in runs),
@@ -144,8 +149,10 @@ def _markdown(report: dict) -> str:
         "# X12 reader benchmark",
         "",
         f"Measured {report['date']} on {report['machine']} "
-        f"(Python {report['python']}, polars {report['polars']}); "
-        "each figure is the median of the runs, each run in a fresh process. "
+        f"(Python {report['python']}, polars {report['polars']}; 1-minute load average "
+        f"{report['load_average']['min']} to {report['load_average']['max']} during the runs: "
+        "the machine is shared). Each figure is the median of the runs, each run in a fresh "
+        "process; the readers take turns round by round. "
         "Peak memory is the process's maximum resident size above its size after imports, "
         "divided by the input size. Files: `benchmarks/x12_generate.py`, seeded synthetic "
         "therapy claims and remittances.",
@@ -204,12 +211,20 @@ def main() -> None:
             ("openx12-835", "835", "small", 1), ("openx12-837p", "837P", "small", 1),
             ("pyx12-835", "835", "small", 1), ("pyx12-837p", "837P", "small", 1),
         ]
-    rows = []
-    for tool, kind, label, repeat in plan:
-        truth = files[(kind, label)]
-        print(f"{tool} on {truth.path.name} ...", file=sys.stderr, flush=True)
-        rows.append(_row(_measure(tool, truth.path, repeat, args.timeout), truth, kind, label))
-        print(f"  {rows[-1]}", file=sys.stderr, flush=True)
+    # Rounds, not one tool after the other: a busy machine then slows every reader alike.
+    runs: dict[int, list[dict]] = {n: [] for n in range(len(plan))}
+    loads = []
+    for round_number in range(max(repeat for *_, repeat in plan)):
+        for n, (tool, kind, label, repeat) in enumerate(plan):
+            if round_number >= repeat:
+                continue
+            truth = files[(kind, label)]
+            loads.append(os.getloadavg()[0])
+            print(f"round {round_number + 1}: {tool} on {truth.path.name}", file=sys.stderr,
+                  flush=True)
+            runs[n].append(_run(tool, truth.path, args.timeout))
+    rows = [_row(_summary(tool, runs[n]), files[(kind, label)], kind, label)
+            for n, (tool, kind, label, _) in enumerate(plan)]
     ratios = {
         "835 large vs oxedi": _ratio(rows, "revaudit", "oxedi", "835", "large"),
         "835 large vs openx12": _ratio(rows, "revaudit", "openx12-835", "835", "large"),
@@ -231,6 +246,7 @@ def main() -> None:
         "machine": f"{platform.machine()}, {_cpus()} CPUs, {platform.system()}",
         "python": platform.python_version(), "polars": pl.__version__,
         "chunk_bytes": CHUNK_BYTES, "seed": args.seed,
+        "load_average": {"min": round(min(loads), 2), "max": round(max(loads), 2)},
         "files": {f"{kind} {label}": {"path": t.path.name, "bytes": t.bytes,
                                       "claims": t.claims, "service_lines": t.service_lines,
                                       "total_charge": str(t.total_charge),
@@ -245,8 +261,6 @@ def main() -> None:
 
 
 def _cpus() -> int:
-    import os
-
     return len(os.sched_getaffinity(0))
 
 
