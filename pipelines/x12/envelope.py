@@ -80,7 +80,8 @@ def read_envelope(segments: pl.DataFrame, separators: Separators, *, carried_row
         .when(pl.col("segment_id").is_in(["ISA", "IEA"])).then(-1)
         .forward_fill().replace(-1, None),
     )
-    notes: list[pl.DataFrame] = []
+    notes: list[pl.DataFrame] = _check_foreign_interchanges(segments, env, separators)
+    env = env.filter((pl.col("segment_id") != "ISA") | (pl.col("e16") == separators.component))
     notes += _check_truncation(segments, env, final)
     notes += _check_transactions(segments, env)
     notes += _check_groups(env, carry)
@@ -225,6 +226,25 @@ def _check_outside(segments: pl.DataFrame) -> list[pl.DataFrame]:
                               & ~pl.col("segment_id").is_in(ENVELOPE_IDS))
     return [dx.found(outside, "SEGMENT_OUTSIDE_TRANSACTION", pl.format(
         "{} lies outside any ST..SE transaction", pl.col("segment_id")))]
+
+
+def _check_foreign_interchanges(segments: pl.DataFrame, env: pl.DataFrame,
+                                separators: Separators) -> list[pl.DataFrame]:
+    """An ISA declaring other separators than the first one cannot be split with them: its
+    interchange is not read, and that is an error-level finding, not a silent loss."""
+    ids = segments.get_column("segment_id").cast(pl.String).unique().to_list()
+    foreign_ids = [i for i in ids if i and i.startswith("ISA") and i != "ISA"]
+    foreign = segments.filter(pl.col("segment_id").is_in(foreign_ids)) if foreign_ids else (
+        segments.clear())
+    other_ends = env.filter((pl.col("segment_id") == "ISA")
+                            & (pl.col("e16").is_null()
+                               | (pl.col("e16") != separators.component)))
+    message = ("this ISA declares other separators than the first interchange; its "
+               "interchange is not read (split the file per interchange)")
+    return [
+        dx.found(foreign, "INTERCHANGE_SEPARATORS_DIFFER", message),
+        dx.found(other_ends, "INTERCHANGE_SEPARATORS_DIFFER", message),
+    ]
 
 
 def _transactions(env: pl.DataFrame) -> pl.DataFrame:

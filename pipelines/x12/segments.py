@@ -174,14 +174,9 @@ def tokenize(source: Source, separators: Separators) -> pl.DataFrame:
     except pl.exceptions.ComputeError:  # not UTF-8: a legacy code page; keep every byte
         data = source.data if source.data is not None else source.path.read_bytes()
         raw = pl.read_csv(data.decode("cp1252", errors="replace").encode("utf-8"), **options)
-    newline = "\n" if b"\n" in source.head else "\r"
-    if terminator in "\r\n":
-        line = pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
-    else:
-        line = 1 + pl.col("text").str.count_matches(newline, literal=True).fill_null(0).cast(
-            pl.Int64).cum_sum()
+    raw = raw.with_columns(_line_numbers(raw, terminator, source.head))
     segments = raw.lazy().select(
-        line.alias("line_number"),
+        "line_number",
         pl.col("text").str.strip_chars_start(WHITESPACE),
     ).filter(pl.col("text") != "").with_row_index("segment_index").select(
         pl.col("segment_index").cast(pl.Int64),
@@ -191,6 +186,33 @@ def tokenize(source: Source, separators: Separators) -> pl.DataFrame:
         "text",
     )
     return segments.collect()
+
+
+def _line_numbers(raw: pl.DataFrame, terminator: str, head: bytes) -> pl.Series:
+    """The 1-based physical line where each segment starts (after its leading whitespace)."""
+    if terminator in "\r\n":  # one segment per line; empty lines are rows too
+        return pl.Series("line_number", range(1, raw.height + 1), pl.Int64)
+    newline = "\n" if b"\n" in head else "\r"
+    counts = raw.select(
+        newlines=pl.col("text").str.count_matches(newline, literal=True).fill_null(0)
+        .cast(pl.Int64),
+        leads=pl.col("text").str.starts_with(newline)
+        | pl.col("text").str.starts_with("\r" + newline))
+    # Usually the only newline of a segment is the one after the previous terminator; a
+    # segment holding other newlines (rare) has those counted exactly, one by one.
+    leading = pl.when(pl.col("newlines") == 0).then(0).when(
+        (pl.col("newlines") == 1) & pl.col("leads")).then(1)
+    counts = counts.with_columns(leading=leading)
+    rare = counts.select(pl.col("leading").is_null().arg_true()).to_series()
+    if rare.len():
+        exact = raw.select(pl.col("text").gather(rare)).select(
+            pl.col("text").str.count_matches(newline, literal=True)
+            - pl.col("text").str.strip_chars_start(WHITESPACE)
+            .str.count_matches(newline, literal=True)).to_series().cast(pl.Int64)
+        counts = counts.with_columns(counts.get_column("leading").scatter(rare, exact))
+    return counts.select(
+        (1 + pl.col("newlines").cum_sum() - pl.col("newlines") + pl.col("leading"))
+        .alias("line_number")).to_series()
 
 
 def split_elements(part: pl.DataFrame, count: int, separators: Separators) -> pl.DataFrame:
