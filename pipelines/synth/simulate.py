@@ -70,7 +70,7 @@ from pipelines.synth.world import new_patient, prior_year_therapy
 
 WINDOW_END = date(2026, 10, 31)  # default: the 12 months ending 2026-10-31
 ATTENDANCE = 0.88
-VISITS_PER_EPISODE_MONTH = 8.0
+VISITS_PER_EPISODE_MONTH = 9.0
 REWORK_SHARE = 0.6  # payer denials the practice fixes and resubmits
 
 
@@ -110,6 +110,7 @@ class ClaimState:
     ncci_missing: set[int] = field(default_factory=set)
     late_filing: bool = False
     resend_planned: bool = False
+    original_ready: date | None = None  # when the payer can first adjudicate the original
     void_planned: bool = False
 
 
@@ -397,13 +398,13 @@ class ClientSimulation:
         low, high = payer.lag_days
         ready = day + timedelta(days=rng.randint(low, high))
         state = self.states[submission.claim.claim_id]
-        if submission.kind == "resend":
-            last = max((d for d, _, it in self.payer_queue[payer.key]
-                        if it.claim is submission.claim and it.kind == "original"), default=day)
-            ready = max(ready, last + timedelta(days=1))
+        if submission.kind == "resend":  # answered after the original it duplicates
+            ready = max(ready, state.original_ready + timedelta(days=1))
+        elif submission.kind == "original":
+            state.original_ready = ready
         self._queue(payer, ready, PayerItem(submission.kind, submission.claim, submission))
         if (submission.kind == "original" and (ready - day).days > 24
-                and rng.random() < float(payer.duplicate_rate) * 20):
+                and rng.random() < float(payer.duplicate_rate)):
             resend = Submission(submission.claim, "resend", "1", payer, submission.coverage, "P",
                                 submission.lines, submission.billed,
                                 other_coverage=submission.other_coverage)
