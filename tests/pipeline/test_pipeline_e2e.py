@@ -49,7 +49,7 @@ def test_graph_succeeds_and_every_check_passes(built):
     first, second, _, _ = built
     assert first.success, first.failures
     assert first.checks_failed == [] and first.checks_passed >= 30
-    sample_files = [p for p in SAMPLE.rglob("*.x12")]
+    sample_files = [p for p in SAMPLE.rglob("*") if p.suffix in (".x12", ".csv", ".xlsx")]
     assert first.ingest == {"loaded": len(sample_files), "skipped": 0, "failed": 0, "error": 0}
 
 
