@@ -15,6 +15,7 @@ import duckdb
 
 from pipelines.ingest import clients, ledger, warehouse
 from pipelines.ingest.inbox import InboxFile, discover
+from pipelines.ingest.pm_loader import ensure_pm_tables, ingest_pm_file
 from pipelines.ingest.x12_loader import (
     IngestOutcome,
     ensure_x12_tables,
@@ -45,8 +46,9 @@ class InboxReport:
 
 def ingest_inbox(conn: duckdb.DuckDBPyConnection, inbox: Path, *, key: bytes, quarantine: Path,
                  force: bool = False) -> InboxReport:
-    """Load clients and every X12 file not yet in the ledger (all of them with ``force``)."""
+    """Load clients and every X12 and PM file not yet in the ledger (all with ``force``)."""
     ensure_x12_tables(conn)
+    ensure_pm_tables(conn)
     warehouse.ensure_tables(conn, {clients.CLIENTS_TABLE: clients.CLIENT_COLUMNS})
     client_rows = clients.client_frame(inbox)
     conn.begin()
@@ -57,9 +59,11 @@ def ingest_inbox(conn: duckdb.DuckDBPyConnection, inbox: Path, *, key: bytes, qu
 
     report = InboxReport(client_count=client_rows.height)
     to_parse: list[tuple[InboxFile, str]] = []
+    pm_files: list[InboxFile] = []
     for item in discover(inbox):
-        if item.kind != "x12":
-            continue  # PM exports have their own loader
+        if item.kind == "pm":
+            pm_files.append(item)
+            continue
         file_id = ledger.file_id_of(item.path)
         skipped = skip_if_known(conn, item, file_id, quarantine=quarantine, force=force)
         if skipped is not None:
@@ -72,6 +76,14 @@ def ingest_inbox(conn: duckdb.DuckDBPyConnection, inbox: Path, *, key: bytes, qu
                                   document=document, file_id=file_id)
         log.info("%s/%s: %s %s", outcome.client_id, outcome.file_name, outcome.status,
                  outcome.message)
+        report.outcomes.append(outcome)
+    profiles_by_client = dict(zip(client_rows["client_id"], client_rows["pm_profile"],
+                                  strict=True))
+    for item in pm_files:
+        outcome = ingest_pm_file(conn, item, key=key, quarantine=quarantine, force=force,
+                                 configured_profile=profiles_by_client.get(item.client_id))
+        log.info("%s/%s: %s %s %s", outcome.client_id, outcome.file_name, outcome.status,
+                 outcome.kind, outcome.message)
         report.outcomes.append(outcome)
     return report
 

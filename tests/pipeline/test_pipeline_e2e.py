@@ -49,7 +49,7 @@ def test_graph_succeeds_and_every_check_passes(built):
     first, second, _, _ = built
     assert first.success, first.failures
     assert first.checks_failed == [] and first.checks_passed >= 30
-    sample_files = [p for p in SAMPLE.rglob("*.x12")]
+    sample_files = [p for p in SAMPLE.rglob("*") if p.suffix in (".x12", ".csv", ".xlsx")]
     assert first.ingest == {"loaded": len(sample_files), "skipped": 0, "failed": 0, "error": 0}
 
 
@@ -80,3 +80,21 @@ def test_monthly_kpis_equal_the_generators_truth(built, client_dir: Path):
                 assert got[kpi] is None, (month, kpi)
             else:
                 assert got[kpi] == pytest.approx(expected[kpi], abs=0.001), (month, kpi)
+
+
+def test_pm_visits_match_the_claims_that_billed_them(built):
+    """Every visit the generator says was never billed stays unmatched; every match agrees
+    with the claim number the PM's own charges carry; the sample has no rejected PM rows."""
+    with duckdb.connect(str(built[3]), read_only=True) as conn:
+        matches = conn.sql("select client_id, visit_id, match_quality, agrees_with_pm_charges "
+                           "from intermediate.int_visits__matched_to_claims").pl()
+        rejects = conn.sql("select count(*) from raw.pm_rejects").fetchall()[0][0]
+    assert rejects == 0
+    quality = {(r["client_id"], r["visit_id"]): r["match_quality"]
+               for r in matches.iter_rows(named=True)}
+    never_billed = [(c.name, leak["visit_id"]) for c in SAMPLE.iterdir() if c.is_dir()
+                    for leak in json.loads((c / "truth.json").read_text())["leaks"]
+                    if leak["kind"] == "visit_never_billed"]
+    assert never_billed and all(quality[v] == "unmatched" for v in never_billed)
+    assert matches["agrees_with_pm_charges"].drop_nulls().all()
+    assert (matches["match_quality"] == "exact").sum() > 1000
