@@ -17,8 +17,7 @@ import polars as pl
 
 from pipelines.ingest import ledger, warehouse
 from pipelines.ingest.inbox import InboxFile
-from pipelines.ingest.x12_loader import IngestOutcome, skip_if_known
-from pipelines.ingest.x12_loader import _quarantine as quarantine_file
+from pipelines.ingest.x12_loader import IngestOutcome, quarantine_file, skip_if_known
 from pipelines.pm import identity
 from pipelines.pm.detect import Match, candidates, header_row_index, match_header
 from pipelines.pm.normalize import REJECT_SCHEMA, SOURCE_ROW, Normalized, normalize

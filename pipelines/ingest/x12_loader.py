@@ -58,7 +58,7 @@ def skip_if_known(conn: duckdb.DuckDBPyConnection, item: InboxFile, file_id: str
         return None
     ledger.mark_seen_again(conn, item.client_id, file_id)
     if known["status"] == "failed":
-        _quarantine(item, quarantine, {"message": "already quarantined under this content"})
+        quarantine_file(item, quarantine, {"message": "already quarantined under this content"})
     return IngestOutcome(item.client_id, item.name, file_id, "skipped",
                          message=f"already {known['status']} (same content)")
 
@@ -202,7 +202,7 @@ def _fail(conn: duckdb.DuckDBPyConnection, item: InboxFile, entry: ledger.Ledger
           message: str, location: str | None, quarantine: Path) -> IngestOutcome:
     entry.status, entry.error_message, entry.error_location = "failed", message, location
     entry.row_count, entry.loaded_at = 0, None
-    moved_to = _quarantine(item, quarantine, {"message": message, "location": location})
+    moved_to = quarantine_file(item, quarantine, {"message": message, "location": location})
     entry.quarantine_path = str(moved_to)
     ledger.write(conn, entry)
     where = f" at {location}" if location else ""
@@ -211,7 +211,7 @@ def _fail(conn: duckdb.DuckDBPyConnection, item: InboxFile, entry: ledger.Ledger
                          message=f"{message}{where}")
 
 
-def _quarantine(item: InboxFile, quarantine: Path, error: dict) -> Path:
+def quarantine_file(item: InboxFile, quarantine: Path, error: dict) -> Path:
     """Move the file out of the inbox into ``<quarantine>/<client>/`` with its error beside it."""
     target_dir = quarantine / item.client_id
     target_dir.mkdir(parents=True, exist_ok=True)
