@@ -32,7 +32,8 @@ bench: uv  ## Benchmarks (results in benchmarks/results/)
 	$(UV) run --frozen --group bench python benchmarks/synth_bench.py
 
 sample: install  ## Regenerate data/sample byte for byte
-	$(RUN) revaudit synth --out data/sample --seed 20261127 --clients 3 --months 12
+	rm -rf data/sample
+	$(RUN) revaudit synth --out data/sample --seed 20261031 --clients 3 --months 12
 
 clean:
 	rm -rf data/warehouse.duckdb data/warehouse.duckdb.wal data/quarantine dbt_project/target dbt_project/logs

@@ -160,8 +160,8 @@ def _export_value(value, kind: str, column: ColumnSpec, table: str, field: str):
                 return source
         raise WriterError(f"{table}.{field}: {value!r} has no code in this layout")
     if kind == "modifiers" and column.separator:
-        joiner = column.separator if column.separator.strip() == "" else \
-            f"{column.separator.strip()} "
+        # canonical ';' stays tight (GO;CO); a comma list reads as people type it (GO, CO)
+        joiner = ", " if column.separator.strip() == "," else column.separator
         return joiner.join(value.split(";"))
     if kind == "share" and column.percent:
         return f"{(value * 100).quantize(Decimal('0.01'))}%"
@@ -278,21 +278,28 @@ def _profile_of(file: FileSpec) -> Profile:
     raise WriterError(f"{file.file_name}: no profile given")
 
 
-def read_canonical_folder(folder: Path) -> dict[str, pl.DataFrame]:
-    """The canonical CSVs of a folder as typed tables (for converting a canonical export)."""
+def read_export_folder(folder: Path, profile: str = "canonical") -> dict[str, pl.DataFrame]:
+    """Every export file of one profile in ``folder`` as typed canonical tables (to convert an
+    export to another profile, or to read one in tests). Raises on any rejected row."""
     from pipelines.pm.detect import candidates, header_row_index, match_header
     from pipelines.pm.normalize import normalize
     from pipelines.pm.reader import read_sheet
 
-    options = candidates({"canonical": get_profile("canonical")}, "canonical")
-    tables: dict[str, pl.DataFrame] = {}
-    for path in sorted(folder.glob("*.csv")):
+    options = candidates({profile: get_profile(profile)}, profile)
+    tables: dict[str, list[pl.DataFrame]] = {}
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
+    for path in paths:
         sheet = read_sheet(path, lambda rows: header_row_index(rows, options))
-        match = match_header(sheet.header, options, "canonical")
+        match = match_header(sheet.header, options, profile)
         result = normalize(sheet, match.profile, match.file)
         if result.rejected_row_count or match.missing:
-            raise WriterError(f"{path.name}: not clean canonical data "
+            raise WriterError(f"{path.name}: not clean {profile} data "
                               f"({result.rejected_row_count} rows rejected)")
         for name, frame in result.tables.items():
-            tables[name] = frame.drop("source_row_number")
-    return tables
+            tables.setdefault(name, []).append(frame.drop("source_row_number"))
+    return {name: pl.concat(frames, how="vertical_relaxed") for name, frames in tables.items()}
+
+
+def read_canonical_folder(folder: Path) -> dict[str, pl.DataFrame]:
+    """The canonical CSVs of a folder as typed tables."""
+    return read_export_folder(folder, "canonical")

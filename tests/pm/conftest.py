@@ -10,10 +10,11 @@ import polars as pl
 import pytest
 
 from pipelines.pm.tables import canonical_schema
-from pipelines.pm.writer import read_canonical_folder, write_export
+from pipelines.pm.writer import read_export_folder, write_export
 from pipelines.synth import generate
 
 CLIENT = "harbor-hand-ot"  # the generator's first practice template
+CLIENT_PROFILE = "visit_billing"  # the PM export profile the generator gives that practice
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +29,7 @@ def synth_out(tmp_path_factory) -> Path:
 def canonical_tables(synth_out):
     """The generator's PM tables plus hand-made insurance payments and adjustments of both
     kinds (a short run has few write-offs and the generator writes no payer payments)."""
-    tables = read_canonical_folder(synth_out / CLIENT / "pm")
+    tables = read_export_folder(synth_out / CLIENT / "pm", CLIENT_PROFILE)
     patient = tables["patients"]["patient_id"][0]
     charge = tables["charges"].filter(pl.col("status") == "billed").row(0, named=True)
     adjustments = pl.DataFrame([
