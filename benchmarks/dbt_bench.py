@@ -2,8 +2,8 @@
 holding a million claims, on this machine. Writes benchmarks/results/dbt.md.
 
 The warehouse is built the way production builds it, then widened: the synthetic generator
-writes a few practices (837, 835, PM exports), the real X12 loader ingests them, the PM exports
-go into the raw PM tables, and the raw rows are then copied under new client ids until the
+writes a few practices (837, 835, PM exports), the real X12 and PM loaders ingest them, and
+the raw rows are then copied under new client ids until the
 warehouse holds the target number of claims (each copy a practice of its own, every id made
 distinct through client_id and file_id). The copies keep the generator's realism (denials,
 reversals, replacements, secondary payers, patient payments) at any size.
@@ -39,8 +39,6 @@ from pipelines.synth import generate  # noqa: E402
 WORK = ROOT / "benchmarks" / "work" / "dbt"
 RESULTS = ROOT / "benchmarks" / "results" / "dbt.md"
 SEED = 20261127
-PM_FILES = {"patient_payments.csv": "pm_patient_payments", "adjustments.csv": "pm_adjustments",
-            "charges.csv": "pm_charges", "payer_contracts.csv": "pm_payer_contracts"}
 
 
 def build_base(work: Path, clients: int, months: int, claims_per_month: int) -> Path:
@@ -51,43 +49,7 @@ def build_base(work: Path, clients: int, months: int, claims_per_month: int) -> 
         report = ingest_inbox(conn, inbox, key=b"benchmark", quarantine=work / "quarantine")
         if report.failures:
             raise SystemExit(f"ingest failed: {report.failures[0].message}")
-        load_pm_exports(conn, inbox)
     return path
-
-
-def load_pm_exports(conn: duckdb.DuckDBPyConnection, inbox: Path) -> None:
-    """The canonical PM CSVs into the raw PM tables (stand-in for the PM loader)."""
-    for sql in pm_table_ddl():
-        conn.execute(sql)
-    for client_dir in sorted(p for p in inbox.iterdir() if p.is_dir()):
-        for file_name, table in PM_FILES.items():
-            path = client_dir / "pm" / file_name
-            columns = [row[0] for row in conn.execute(
-                "select column_name from information_schema.columns "
-                "where table_schema = 'raw' and table_name = ? order by ordinal_position",
-                [table]).fetchall()]
-            header = path.read_text().split("\n", 1)[0].split(",")
-            select = ", ".join(
-                f"cast(nullif({c}, '') as {_type(conn, table, c)}) as {c}"
-                for c in columns if c in header)
-            conn.execute(
-                f"insert into raw.{table} by name select ? as client_id, ? as file_id, {select} "
-                "from read_csv(?, all_varchar = true, header = true)",
-                [client_dir.name, f"{client_dir.name}/{file_name}", str(path)])
-
-
-def _type(conn, table: str, column: str) -> str:
-    return conn.execute(
-        "select data_type from information_schema.columns "
-        "where table_schema = 'raw' and table_name = ? and column_name = ?",
-        [table, column]).fetchone()[0]
-
-
-def pm_table_ddl() -> list[str]:
-    """The PM interface DDL, taken from the dbt macro that creates it (one source of truth)."""
-    macro = (settings.DBT_PROJECT_DIR / "macros" / "create_pm_interface_tables.sql").read_text()
-    body = macro.split("{% macro create_pm_interface_tables() %}")[1].split("{% endmacro %}")[0]
-    return [s.strip() for s in body.split(";") if s.strip()]
 
 
 def widen(base: Path, target: Path, copies: int) -> None:
@@ -210,7 +172,7 @@ def main() -> None:
         "Warehouse: generator output (seed "
         f"{SEED}, {args.base_clients} practices x {args.base_months} months x "
         f"{args.base_claims_per_month} claims a month = {base_claims:,} claims) ingested with "
-        f"the X12 loader and the PM stand-in, then copied {copies} times under new client ids "
+        f"the X12 and PM loaders, then copied {copies} times under new client ids "
         f"(preparation {prepared:.0f} s, not part of the figure).",
         "",
         "| rows | count |",

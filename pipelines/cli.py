@@ -29,7 +29,8 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--inbox", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder with one sub-folder per client (default: data/sample, or $REVAUDIT_INBOX).")
+              help="Folder with one sub-folder per client "
+                   "(default: data/sample, or $REVAUDIT_INBOX).")
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path),
               help="DuckDB file (default: data/warehouse.duckdb, or $REVAUDIT_WAREHOUSE).")
 @click.option("--force", is_flag=True, help="Re-parse files already in the ingest ledger.")
@@ -144,7 +145,7 @@ def app(port: int, warehouse: Path | None) -> None:
     click.echo(f"revaudit dashboard: http://localhost:{port}")
     command = [sys.executable, "-m", "streamlit", "run", str(entry),
                "--server.port", str(port), "--server.headless", "true",
-               "--browser.gatherUsageStats", "false"]
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer"]
     sys.exit(subprocess.call(command))
 
 

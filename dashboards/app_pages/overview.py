@@ -44,13 +44,14 @@ with st.container(horizontal=True):
         delta_color="inverse", border=True, help=help_text("initial_denial_rate"),
     )
 
-st.subheader("Trend")
+st.subheader("Billed and paid by month")
 trend = kpis.select(
     "month",
     pl.col("billed_amount").cast(pl.Float64).alias("Billed"),
     pl.col("payer_paid_amount").cast(pl.Float64).alias("Payer paid"),
 )
 st.line_chart(trend, x="month", y=["Billed", "Payer paid"], y_label="USD")
+st.subheader("Initial denial rate by month")
 st.bar_chart(
     kpis.select("month", (pl.col("initial_denial_rate") * 100).alias("Initial denial rate %")),
     x="month", y="Initial denial rate %",

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from pipelines.ingest import clients, warehouse
-from pipelines.ingest.inbox import discover
-from pipelines.ingest.x12_loader import IngestOutcome, ensure_x12_tables, ingest_x12_file
+from pipelines.ingest import clients, ledger, warehouse
+from pipelines.ingest.inbox import InboxFile, discover
+from pipelines.ingest.pm_loader import ensure_pm_tables, ingest_pm_file
+from pipelines.ingest.x12_loader import (
+    IngestOutcome,
+    ensure_x12_tables,
+    ingest_x12_file,
+    parse,
+    skip_if_known,
+)
+from pipelines.x12 import X12Document
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +46,9 @@ class InboxReport:
 
 def ingest_inbox(conn: duckdb.DuckDBPyConnection, inbox: Path, *, key: bytes, quarantine: Path,
                  force: bool = False) -> InboxReport:
-    """Load clients and every X12 file not yet in the ledger (all of them with ``force``)."""
+    """Load clients and every X12 and PM file not yet in the ledger (all with ``force``)."""
     ensure_x12_tables(conn)
+    ensure_pm_tables(conn)
     warehouse.ensure_tables(conn, {clients.CLIENTS_TABLE: clients.CLIENT_COLUMNS})
     client_rows = clients.client_frame(inbox)
     conn.begin()
@@ -45,11 +58,43 @@ def ingest_inbox(conn: duckdb.DuckDBPyConnection, inbox: Path, *, key: bytes, qu
     conn.commit()
 
     report = InboxReport(client_count=client_rows.height)
+    to_parse: list[tuple[InboxFile, str]] = []
+    pm_files: list[InboxFile] = []
     for item in discover(inbox):
-        if item.kind != "x12":
-            continue  # PM exports have their own loader
-        outcome = ingest_x12_file(conn, item, key=key, quarantine=quarantine, force=force)
+        if item.kind == "pm":
+            pm_files.append(item)
+            continue
+        file_id = ledger.file_id_of(item.path)
+        skipped = skip_if_known(conn, item, file_id, quarantine=quarantine, force=force)
+        if skipped is not None:
+            report.outcomes.append(skipped)
+        else:
+            to_parse.append((item, file_id))
+    for (item, file_id), document in zip(to_parse, _parsed([i for i, _ in to_parse]),
+                                         strict=True):
+        outcome = ingest_x12_file(conn, item, key=key, quarantine=quarantine, force=force,
+                                  document=document, file_id=file_id)
         log.info("%s/%s: %s %s", outcome.client_id, outcome.file_name, outcome.status,
                  outcome.message)
         report.outcomes.append(outcome)
+    profiles_by_client = dict(zip(client_rows["client_id"], client_rows["pm_profile"],
+                                  strict=True))
+    for item in pm_files:
+        outcome = ingest_pm_file(conn, item, key=key, quarantine=quarantine, force=force,
+                                 configured_profile=profiles_by_client.get(item.client_id))
+        log.info("%s/%s: %s %s %s", outcome.client_id, outcome.file_name, outcome.status,
+                 outcome.kind, outcome.message)
+        report.outcomes.append(outcome)
     return report
+
+
+def _parsed(items: list[InboxFile]) -> Iterator[X12Document]:
+    """Documents in the order of ``items``, parsed on every core while the caller loads."""
+    workers = min(os.cpu_count() or 1, len(items))
+    if workers < 2:
+        yield from map(parse, items)
+        return
+    # spawn, not fork: the parent holds a DuckDB connection and polars' thread pool
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(parse, items, chunksize=8)

@@ -57,7 +57,8 @@ def pseudonym(key: bytes, *parts: object) -> str | None:
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:PSEUDONYM_LENGTH]
 
 
-def person_pseudonym(key: bytes, last_name: object, first_name: object, birth_date: object) -> str | None:
+def person_pseudonym(key: bytes, last_name: object, first_name: object,
+                     birth_date: object) -> str | None:
     """Pseudonym of a person by name and birth date (joins PM visits to 837 claims)."""
     if not (_normalize(last_name) and _normalize(birth_date)):
         return None

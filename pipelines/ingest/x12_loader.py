@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -13,7 +15,7 @@ import polars as pl
 
 from pipelines.ingest import ledger, pseudonyms, warehouse
 from pipelines.ingest.inbox import InboxFile
-from pipelines.x12 import X12Document, read_x12
+from pipelines.x12 import X12Document, iter_x12, read_x12
 from pipelines.x12.tables import LINEAGE, X12_TABLES
 
 log = logging.getLogger(__name__)
@@ -48,41 +50,78 @@ def ensure_x12_tables(conn: duckdb.DuckDBPyConnection) -> None:
     })
 
 
-def ingest_x12_file(conn: duckdb.DuckDBPyConnection, item: InboxFile, *, key: bytes,
-                    quarantine: Path, force: bool = False) -> IngestOutcome:
-    """Parse and load one file unless its content is already in the ledger."""
-    file_id = ledger.file_id_of(item.path)
+def skip_if_known(conn: duckdb.DuckDBPyConnection, item: InboxFile, file_id: str, *,
+                  quarantine: Path, force: bool) -> IngestOutcome | None:
+    """The outcome for a file whose content the ledger already holds, else None (parse it)."""
     known = ledger.lookup(conn, item.client_id, file_id)
-    if known and not force and known["status"] != "error":
-        ledger.mark_seen_again(conn, item.client_id, file_id)
-        if known["status"] == "failed":
-            _quarantine(item, quarantine, {"message": "already quarantined under this content"})
-        return IngestOutcome(item.client_id, item.name, file_id, "skipped",
-                             message=f"already {known['status']} (same content)")
+    if not known or force or known["status"] == "error":
+        return None
+    ledger.mark_seen_again(conn, item.client_id, file_id)
+    if known["status"] == "failed":
+        quarantine_file(item, quarantine, {"message": "already quarantined under this content"})
+    return IngestOutcome(item.client_id, item.name, file_id, "skipped",
+                         message=f"already {known['status']} (same content)")
 
-    document = read_x12(item.path, file_name=item.name)
+
+# Files above this size are read in chunks of whole transactions, in bounded memory.
+CHUNKED_ABOVE_BYTES = 64 * 1024 * 1024
+CHUNK_BYTES = 16 * 1024 * 1024
+
+
+def parse(item: InboxFile) -> X12Document | None:
+    """Read one small file (run in worker processes: it touches no database).
+
+    None for a large file: it is read chunk by chunk while it loads.
+    """
+    if item.path.stat().st_size > CHUNKED_ABOVE_BYTES:
+        return None
+    return read_x12(item.path, file_name=item.name)
+
+
+def _documents(item: InboxFile, document: X12Document | None) -> Iterator[X12Document]:
+    if document is not None:
+        yield document
+    elif item.path.stat().st_size > CHUNKED_ABOVE_BYTES:
+        yield from iter_x12(item.path, chunk_bytes=CHUNK_BYTES, file_name=item.name)
+    else:
+        yield read_x12(item.path, file_name=item.name)
+
+
+def ingest_x12_file(conn: duckdb.DuckDBPyConnection, item: InboxFile, *, key: bytes,
+                    quarantine: Path, force: bool = False,
+                    document: X12Document | None = None,
+                    file_id: str | None = None) -> IngestOutcome:
+    """Load one file, in one transaction, unless its content is already in the ledger.
+
+    ``document`` may be passed when the file was already parsed (in a worker process).
+    A large file is read and inserted chunk by chunk inside the same transaction.
+    """
+    file_id = file_id or ledger.file_id_of(item.path)
+    skipped = skip_if_known(conn, item, file_id, quarantine=quarantine, force=force)
+    if skipped is not None:
+        return skipped
+    known = ledger.lookup(conn, item.client_id, file_id)
     entry = ledger.LedgerEntry(
         client_id=item.client_id, file_id=file_id, file_name=item.name,
-        source_path=str(item.path), kind=document.kind, version=document.version,
-        status="loaded", size_bytes=item.path.stat().st_size,
-        interchange_count=document.interchanges, transaction_count=document.transactions,
-        claim_count=document.claims, service_line_count=document.service_lines,
-        total_charge_amount=document.total_charge, total_paid_amount=document.total_paid,
-        diagnostic_count=len(document.diagnostics),
-        error_count=sum(d.severity == "error" for d in document.diagnostics),
+        source_path=str(item.path), kind="unknown", status="loaded",
+        size_bytes=item.path.stat().st_size, total_charge_amount=Decimal("0.00"),
         parser_version=PARSER_VERSION,
     )
     if known:
         entry.first_seen_at, entry.times_seen = known["first_seen_at"], known["times_seen"] + 1
 
-    if document.error is not None:
-        return _fail(conn, item, entry, document.error.message, _location(document.error),
-                     quarantine)
+    conn.begin()
     try:
-        conn.begin()
-        rows = _replace_rows(conn, item.client_id, file_id, document, key)
-        entry.row_count, entry.loaded_at = rows, ledger.now()
-        _write_diagnostics(conn, item, file_id, document)
+        _delete_rows(conn, item.client_id, file_id)
+        for part in _documents(item, document):
+            if part.error is not None:
+                conn.rollback()
+                return _fail(conn, item, entry, part.error.message, _location(part.error),
+                             quarantine)
+            _add_counts(entry, part)
+            entry.row_count += _insert_rows(conn, item.client_id, file_id, part, key)
+            _write_diagnostics(conn, item, file_id, part)
+        entry.loaded_at = ledger.now()
         ledger.write(conn, entry)
         conn.commit()
     except Exception as exc:  # a load error must never leave partial rows
@@ -92,19 +131,37 @@ def ingest_x12_file(conn: duckdb.DuckDBPyConnection, item: InboxFile, *, key: by
         entry.status, entry.error_message, entry.row_count = "error", f"load failed: {exc}", 0
         entry.loaded_at = None
         ledger.write(conn, entry)
-        return IngestOutcome(item.client_id, item.name, file_id, "error", document.kind,
+        return IngestOutcome(item.client_id, item.name, file_id, "error", entry.kind,
                              message=entry.error_message)
     status = "reloaded" if known and known["status"] == "loaded" else "loaded"
-    return IngestOutcome(item.client_id, item.name, file_id, status, document.kind, rows,
-                         len(document.diagnostics))
+    return IngestOutcome(item.client_id, item.name, file_id, status, entry.kind,
+                         entry.row_count, entry.diagnostic_count)
 
 
-def _replace_rows(conn: duckdb.DuckDBPyConnection, client_id: str, file_id: str,
-                  document: X12Document, key: bytes) -> int:
-    rows = 0
-    for table in X12_TABLES:
+def _add_counts(entry: ledger.LedgerEntry, part: X12Document) -> None:
+    entry.kind = part.kind if entry.kind == "unknown" else entry.kind
+    entry.version = entry.version or part.version
+    entry.interchange_count += part.interchanges
+    entry.transaction_count += part.transactions
+    entry.claim_count += part.claims
+    entry.service_line_count += part.service_lines
+    entry.total_charge_amount += part.total_charge
+    if part.total_paid is not None:
+        entry.total_paid_amount = (entry.total_paid_amount or Decimal("0.00")) + part.total_paid
+    entry.diagnostic_count += len(part.diagnostics)
+    entry.error_count += sum(d.severity == "error" for d in part.diagnostics)
+
+
+def _delete_rows(conn: duckdb.DuckDBPyConnection, client_id: str, file_id: str) -> None:
+    for table in (*X12_TABLES, ledger.DIAGNOSTICS_TABLE):
         conn.execute(f"delete from raw.{table} where client_id = ? and file_id = ?",
                      [client_id, file_id])
+
+
+def _insert_rows(conn: duckdb.DuckDBPyConnection, client_id: str, file_id: str,
+                 document: X12Document, key: bytes) -> int:
+    rows = 0
+    for table in X12_TABLES:
         frame = document.tables.get(table)
         if frame is None or frame.height == 0:
             continue
@@ -118,8 +175,6 @@ def _replace_rows(conn: duckdb.DuckDBPyConnection, client_id: str, file_id: str,
 
 def _write_diagnostics(conn: duckdb.DuckDBPyConnection, item: InboxFile, file_id: str,
                        document: X12Document) -> None:
-    conn.execute(f"delete from raw.{ledger.DIAGNOSTICS_TABLE} where client_id = ? and file_id = ?",
-                 [item.client_id, file_id])
     if not document.diagnostics:
         return
     frame = pl.DataFrame(
@@ -147,7 +202,7 @@ def _fail(conn: duckdb.DuckDBPyConnection, item: InboxFile, entry: ledger.Ledger
           message: str, location: str | None, quarantine: Path) -> IngestOutcome:
     entry.status, entry.error_message, entry.error_location = "failed", message, location
     entry.row_count, entry.loaded_at = 0, None
-    moved_to = _quarantine(item, quarantine, {"message": message, "location": location})
+    moved_to = quarantine_file(item, quarantine, {"message": message, "location": location})
     entry.quarantine_path = str(moved_to)
     ledger.write(conn, entry)
     where = f" at {location}" if location else ""
@@ -156,7 +211,7 @@ def _fail(conn: duckdb.DuckDBPyConnection, item: InboxFile, entry: ledger.Ledger
                          message=f"{message}{where}")
 
 
-def _quarantine(item: InboxFile, quarantine: Path, error: dict) -> Path:
+def quarantine_file(item: InboxFile, quarantine: Path, error: dict) -> Path:
     """Move the file out of the inbox into ``<quarantine>/<client>/`` with its error beside it."""
     target_dir = quarantine / item.client_id
     target_dir.mkdir(parents=True, exist_ok=True)

@@ -66,7 +66,9 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
         return _not_found(claim, lines, payer, icn, frequency, received, denied, prices)
     payments: list[LinePayment] = []
     underpaid: dict[int, Decimal] = {}
+    pr = paid = charge = ZERO
     for i, (line, price) in enumerate(zip(lines, prices, strict=True)):
+        charge += line.charge
         adjs: list[tuple[str, str, Decimal]] = []
         remarks: tuple[str, ...] = ()
         if i in denied:
@@ -83,32 +85,33 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
             paid_allowed = share(allowed, underpay[i])
             underpaid[i] = allowed - paid_allowed
             full, allowed = full - underpaid[i], paid_allowed
-        cost = split_line(payer, plan, allowed, deductible_left, copay_left)
-        deductible_left -= cost.deductible
-        copay_left -= cost.copay
-        met += cost.deductible
+        deductible, coinsurance, copay, seq, line_paid = split_line(
+            payer, plan, allowed, deductible_left, copay_left)
+        deductible_left -= deductible
+        copay_left -= copay
+        met += deductible
         contractual = line.charge - full
         if contractual:
             adjs.append(("CO", "45", contractual))
         if full != allowed:
             adjs.append(("CO", "59", full - allowed))
-        if cost.deductible:
-            adjs.append(("PR", "1", cost.deductible))
-        if cost.coinsurance:
-            adjs.append(("PR", "2", cost.coinsurance))
-        if cost.copay:
-            adjs.append(("PR", "3", cost.copay))
-        if cost.sequestration:
-            adjs.append(("CO", "253", cost.sequestration))
+        if deductible:
+            adjs.append(("PR", "1", deductible))
+        if coinsurance:
+            adjs.append(("PR", "2", coinsurance))
+        if copay:
+            adjs.append(("PR", "3", copay))
+        if seq:
+            adjs.append(("CO", "253", seq))
+        pr += deductible + coinsurance + copay
+        paid += line_paid
         payments.append(LinePayment(line.line_id, line.code, line.modifiers, line.charge,
-                                    cost.paid, line.units, line.service_date, allowed, adjs))
+                                    line_paid, line.units, line.service_date, allowed, adjs))
     patient.deductible_met[key] = met
-    pr = sum((a for lp in payments for g, _, a in lp.adjustments if g == "PR"), ZERO)
     status = "19" if crossover is not None and pr > 0 else "1"
     remit = Remittance(
-        claim=claim, payer=payer, status=status,
-        charge=sum((ln.charge for ln in lines), ZERO),
-        paid=sum((lp.paid for lp in payments), ZERO), patient_responsibility=pr,
+        claim=claim, payer=payer, status=status, charge=charge, paid=paid,
+        patient_responsibility=pr,
         payer_claim_number=icn, frequency=frequency, claim_adjustments=[], lines=payments,
         received_date=received, crossover=crossover if status == "19" else None,
     )

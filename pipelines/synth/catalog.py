@@ -73,7 +73,7 @@ class PayerProfile:
     correction_rate: Decimal = D("0")  # paid claims later reversed and paid again
     interest_rate: Decimal = D("0")  # runs with a PLB interest (L6) line
     recoupment_rate: Decimal = D("0")  # runs with a PLB overpayment recovery (WO)
-    duplicate_rate: Decimal = D("0")  # slow claims the practice resends (answered OA-18)
+    duplicate_rate: Decimal = D("0")  # claims unanswered after 24 days that get resent (OA-18)
     member_id_style: str = "alnum"
     receiver_id: str = field(default="")
 
@@ -126,14 +126,14 @@ PAYERS: dict[str, PayerProfile] = {p.key: p for p in (
         (PlanDesign(1, D("0"), MEDICARE_COINSURANCE, D("0")),), "single_line", "ACH",
         mppr=True, sequestration=True, requires_go=True, kx_threshold=True,
         assistant_reduction=True, correction_rate=D("0.006"), interest_rate=D("0.10"),
-        recoupment_rate=D("0.05"), duplicate_rate=D("0.004"), member_id_style="mbi"),
+        recoupment_rate=D("0.05"), duplicate_rate=D("0.024"), member_id_style="mbi"),
     PayerProfile(
         "medicaid", "STATE MEDICAID FEE FOR SERVICE", "SKMCD", "medicaid", "MC", D("0.72"),
-        (18, 35), (2,), D("0.13"), MEDICAID_DENIALS, 180, NO_COST_SHARE, "pipe", "ACH",
-        requires_go=True, duplicate_rate=D("0.006"), member_id_style="medicaid"),
+        (18, 35), (2,), D("0.11"), MEDICAID_DENIALS, 180, NO_COST_SHARE, "pipe", "ACH",
+        requires_go=True, duplicate_rate=D("0.036"), member_id_style="medicaid"),
     PayerProfile(
         "advantage", "BRIGHTRIVER MEDICARE ADVANTAGE", "BRMA1", "medicare_advantage", "16",
-        D("0.98"), (16, 30), (3,), D("0.14"), ADVANTAGE_DENIALS, 365,
+        D("0.98"), (16, 30), (3,), D("0.12"), ADVANTAGE_DENIALS, 365,
         (PlanDesign(3, D("0"), D("0"), D("35.00")), PlanDesign(1, D("0"), D("0"), D("20.00"))),
         "tilde_newline", "ACH", mppr=True, requires_go=True, assistant_reduction=True,
         underpay_rate=D("0.03"),
@@ -145,13 +145,13 @@ PAYERS: dict[str, PayerProfile] = {p.key: p for p in (
          PlanDesign(2, D("1500.00"), D("0.20"), D("0")),
          PlanDesign(1, D("3000.00"), D("0.10"), D("0"))),
         "tilde_newline", "ACH", underpay_rate=D("0.04"), correction_rate=D("0.01"),
-        duplicate_rate=D("0.005"), receiver_id="BPK01"),
+        duplicate_rate=D("0.03"), receiver_id="BPK01"),
     PayerProfile(
         "unity", "UNITY COMMERCIAL INSURANCE", "UNC77", "commercial", "CI", D("1.05"),
-        (14, 32), (4,), D("0.11"), COMMERCIAL_DENIALS, 90,
+        (14, 32), (4,), D("0.10"), COMMERCIAL_DENIALS, 90,
         (PlanDesign(3, D("0"), D("0"), D("40.00")), PlanDesign(1, D("2000.00"), D("0.20"), D("0"))),
         "pipe", "CHK", underpay_rate=D("0.06"), interest_rate=D("0.03"),
-        recoupment_rate=D("0.03"), duplicate_rate=D("0.008")),
+        recoupment_rate=D("0.03"), duplicate_rate=D("0.048")),
     PayerProfile(
         "northstar", "NORTHSTAR HEALTH PARTNERS", "NSH20", "commercial", "CI", D("1.25"),
         (12, 28), (1,), D("0.08"), COMMERCIAL_DENIALS, 120,

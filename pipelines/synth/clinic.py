@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from pipelines.synth.catalog import COGNITIVE_ADDON, COGNITIVE_FIRST, TIMED_CODES
+from pipelines.synth.catalog import COGNITIVE_ADDON, COGNITIVE_FIRST
 from pipelines.synth.eight_minute import allocate_units
 from pipelines.synth.events import Location, Patient, Practice, Provider, Service, Visit
 from pipelines.synth.money import money
@@ -173,6 +173,3 @@ class Clinic:
         return Service(f"S{self.service_seq:08d}", code, minutes, units, units,
                        tuple(modifiers), self.charges[code], provider_npi)
 
-
-def is_timed(code: str) -> bool:
-    return code in TIMED_CODES

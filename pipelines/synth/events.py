@@ -153,7 +153,6 @@ class Claim:
     paid_at_desk: Decimal = Decimal("0.00")  # AMT*F5: copay collected before billing
     # lifecycle (the simulation's bookkeeping)
     submitted: date | None = None
-    primary_icns: list[str] = field(default_factory=list)
     voided: bool = False
 
     @property

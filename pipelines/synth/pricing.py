@@ -74,18 +74,14 @@ def _price_lines(payer_key: str, lines: tuple, year: int) -> tuple[LinePrice, ..
     return tuple(prices)
 
 
-@dataclass(slots=True)
-class CostShare:
-    deductible: Decimal
-    coinsurance: Decimal
-    copay: Decimal
-    sequestration: Decimal
-    paid: Decimal
-
-
 def split_line(payer: PayerProfile, plan: PlanDesign, allowed: Decimal,
-               deductible_left: Decimal, copay_left: Decimal) -> CostShare:
-    """Divide one line's allowed amount between payer and patient."""
+               deductible_left: Decimal, copay_left: Decimal
+               ) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
+    """Divide one line's allowed amount between payer and patient.
+
+    Returns (deductible, coinsurance, copay, sequestration, payer paid); the first four plus
+    the payment add up to ``allowed``.
+    """
     deductible = min(deductible_left, allowed)
     copay = min(copay_left, allowed - deductible)
     rest = allowed - deductible - copay
@@ -93,9 +89,9 @@ def split_line(payer: PayerProfile, plan: PlanDesign, allowed: Decimal,
         before = share(rest, ONE - plan.coinsurance)
         coinsurance = rest - before
         seq = share(before, SEQUESTRATION) if payer.sequestration else ZERO
-        return CostShare(deductible, coinsurance, copay, seq, before - seq)
-    coinsurance = share(rest, plan.coinsurance)
-    return CostShare(deductible, coinsurance, copay, ZERO, rest - coinsurance)
+        return deductible, coinsurance, copay, seq, before - seq
+    coinsurance = share(rest, plan.coinsurance) if plan.coinsurance else ZERO
+    return deductible, coinsurance, copay, ZERO, rest - coinsurance
 
 
 def annual_deductible(payer: PayerProfile, plan: PlanDesign, year: int) -> Decimal:

@@ -70,7 +70,7 @@ from pipelines.synth.world import new_patient, prior_year_therapy
 
 WINDOW_END = date(2026, 10, 31)  # default: the 12 months ending 2026-10-31
 ATTENDANCE = 0.88
-VISITS_PER_EPISODE_MONTH = 8.0
+VISITS_PER_EPISODE_MONTH = 9.0
 REWORK_SHARE = 0.6  # payer denials the practice fixes and resubmits
 
 
@@ -102,14 +102,13 @@ class ClaimState:
     claim: Claim
     pending: int = 0
     remits: list[Remittance] = field(default_factory=list)  # primary, in order
-    plan_rework: Denial | None = None
     correct_later: bool = False
     pos_paid: Decimal = ZERO
     kx_missing: set[int] = field(default_factory=set)
     go_missing: set[int] = field(default_factory=set)
     ncci_missing: set[int] = field(default_factory=set)
     late_filing: bool = False
-    resend_planned: bool = False
+    original_ready: date | None = None  # when the payer can first adjudicate the original
     void_planned: bool = False
 
 
@@ -397,17 +396,16 @@ class ClientSimulation:
         low, high = payer.lag_days
         ready = day + timedelta(days=rng.randint(low, high))
         state = self.states[submission.claim.claim_id]
-        if submission.kind == "resend":
-            last = max((d for d, _, it in self.payer_queue[payer.key]
-                        if it.claim is submission.claim and it.kind == "original"), default=day)
-            ready = max(ready, last + timedelta(days=1))
+        if submission.kind == "resend":  # answered after the original it duplicates
+            ready = max(ready, state.original_ready + timedelta(days=1))
+        elif submission.kind == "original":
+            state.original_ready = ready
         self._queue(payer, ready, PayerItem(submission.kind, submission.claim, submission))
         if (submission.kind == "original" and (ready - day).days > 24
-                and rng.random() < float(payer.duplicate_rate) * 20):
+                and rng.random() < float(payer.duplicate_rate)):
             resend = Submission(submission.claim, "resend", "1", payer, submission.coverage, "P",
                                 submission.lines, submission.billed,
                                 other_coverage=submission.other_coverage)
-            state.resend_planned = True
             self._due(day + timedelta(days=21), submission.claim, resend)
 
     def _queue(self, payer: PayerProfile, ready: date, item: PayerItem) -> None:
@@ -508,8 +506,7 @@ class ClientSimulation:
         remit = outcome.remittance
         out.append(remit)
         state.remits.extend(out)
-        claim.primary_icns.append(remit.payer_claim_number)
-        self._after_primary(payer, claim, state, outcome, item.kind, day, follow)
+        self._after_primary(payer, claim, state, outcome, day, follow)
         return out
 
     def _payer_denials(self, payer: PayerProfile, claim: Claim, state: ClaimState):
@@ -541,7 +538,7 @@ class ClientSimulation:
             return dict.fromkeys(range(n), choice)
         return {}
 
-    def _after_primary(self, payer, claim, state, outcome: Outcome, kind, day, follow) -> None:
+    def _after_primary(self, payer, claim, state, outcome: Outcome, day, follow) -> None:
         rng = self.rng
         remit = outcome.remittance
         injected = (MISSING_KX, MISSING_GO, NCCI_NO_MODIFIER, TIMELY_FILING)
@@ -553,7 +550,6 @@ class ClientSimulation:
         if payer_denials:
             denial = next(iter(payer_denials.values()))
             if denial.reworkable and rng.random() < REWORK_SHARE:
-                state.plan_rework = denial
                 replacement = Submission(claim, "replacement", "7", payer, claim.coverage, "P",
                                          tuple(claim.lines), claim.billed,
                                          payer_claim_number=remit.payer_claim_number,

@@ -33,6 +33,8 @@ from pipelines.synth.reference_data import adjustment_category
 CATEGORIES = ("patient_responsibility", "duplicate", "prior_payer", "sequestration",
               "contractual", "denial", "other")
 PRIMARY_STATUSES = ("1", "4", "19")
+ADJUSTMENT_KPI = {c: f"{c}_adjustment_amount" for c in CATEGORIES}
+BALANCE_EXEMPT = ("patient_responsibility", "prior_payer", "duplicate")  # not in claim balance
 AGING = (("ar_0_30_amount", 0, 30), ("ar_31_60_amount", 31, 60), ("ar_61_90_amount", 61, 90),
          ("ar_91_120_amount", 91, 120), ("ar_over_120_amount", 121, 10**9))
 
@@ -196,12 +198,15 @@ class ClientTruth:
         claim.payer_paid += r.paid
         primary = r.payer.key == claim.primary_payer
         denial = ZERO
+        has_denial = False
+        money = self.money
         for group, carc, amount in _all_adjustments(r):
             category = adjustment_category(group, carc)
-            self.money[f"{category}_adjustment_amount"][m] += amount
-            if category == "denial":
-                denial += amount if amount > 0 else ZERO
-            if category not in ("patient_responsibility", "prior_payer", "duplicate"):
+            money[ADJUSTMENT_KPI[category]][m] += amount
+            if category == "denial" and amount > 0:
+                denial += amount
+                has_denial = True
+            if category not in BALANCE_EXEMPT:
                 claim.written_down += amount
             if category in ("contractual", "sequestration"):
                 claim.contractual += amount
@@ -209,8 +214,6 @@ class ClientTruth:
             self.money["allowed_amount"][m] += r.paid + r.patient_responsibility
             self.money["patient_responsibility_amount"][m] += r.patient_responsibility
         if primary:
-            has_denial = any(adjustment_category(g, c) == "denial" and a > 0
-                             for g, c, a in _all_adjustments(r))
             claim.primary_remits.append(PrimaryRemit(day, self.position, r.payer_claim_number,
                                                      r.status, has_denial, denial, r.charge,
                                                      r.reverses))

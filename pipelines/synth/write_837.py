@@ -54,35 +54,60 @@ def _other_subscriber(out: list[str], responsibility: str, other: Coverage) -> N
                        "", "", "", other.payer.filing_indicator))
 
 
-def _claim(out: list[str], s: Submission, hl: int) -> int:
-    claim = s.claim
+_PARTIES: dict[tuple, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _parties(s: Submission) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Subscriber loop (2000B/2010BA/2010BB after the HL) and patient loop (2000C/2010CA
+    after the HL) of a submission; the same for every claim of a patient, so cached."""
     coverage = s.coverage
-    patient = claim.patient.person
+    key = (id(coverage), s.responsibility)
+    cached = _PARTIES.get(key)
+    if cached is not None and cached[0][2] == coverage.member_id:
+        return cached[1]
     sub = coverage.subscriber
     dependent = coverage.relationship != "18"
+    payer = coverage.payer
+    street, city, state, zip_code = payer_address(payer.key)
+    subscriber = (
+        segment("SBR", s.responsibility, "" if dependent else "18", coverage.group_number, "",
+                "", "", "", "", payer.filing_indicator),
+        f"NM1*IL*1*{sub.last_name}*{sub.first_name}****MI*{coverage.member_id}",
+        f"N3*{sub.street}",
+        f"N4*{sub.city}*{sub.state}*{sub.zip_code}",
+        f"DMG*D8*{d8(sub.birth_date)}*{sub.sex}",
+        f"NM1*PR*2*{payer.name}*****PI*{payer.payer_id}",
+        f"N3*{street}",
+        f"N4*{city}*{state}*{zip_code}",
+    )
+    patient_loop: tuple[str, ...] = ()
+    if dependent:
+        patient = s.claim.patient.person
+        patient_loop = (
+            f"PAT*{coverage.relationship}",
+            f"NM1*QC*1*{patient.last_name}*{patient.first_name}",
+            f"N3*{patient.street}",
+            f"N4*{patient.city}*{patient.state}*{patient.zip_code}",
+            f"DMG*D8*{d8(patient.birth_date)}*{patient.sex}",
+        )
+    if len(_PARTIES) > 100_000:
+        _PARTIES.clear()
+    _PARTIES[key] = ((coverage, s.responsibility, coverage.member_id),
+                     (subscriber, patient_loop))
+    return subscriber, patient_loop
+
+
+def _claim(out: list[str], s: Submission, hl: int) -> int:
+    claim = s.claim
+    subscriber, patient_loop = _parties(s)
     hl += 1
     subscriber_hl = hl
-    out.append(f"HL*{hl}*1*22*{'1' if dependent else '0'}")
-    out.append(segment("SBR", s.responsibility, "" if dependent else "18",
-                       coverage.group_number, "", "", "", "", "",
-                       coverage.payer.filing_indicator))
-    out.append(f"NM1*IL*1*{sub.last_name}*{sub.first_name}****MI*{coverage.member_id}")
-    out.append(f"N3*{sub.street}")
-    out.append(f"N4*{sub.city}*{sub.state}*{sub.zip_code}")
-    out.append(f"DMG*D8*{d8(sub.birth_date)}*{sub.sex}")
-    payer = coverage.payer
-    out.append(f"NM1*PR*2*{payer.name}*****PI*{payer.payer_id}")
-    street, city, state, zip_code = payer_address(payer.key)
-    out.append(f"N3*{street}")
-    out.append(f"N4*{city}*{state}*{zip_code}")
-    if dependent:
+    out.append(f"HL*{hl}*1*22*{'1' if patient_loop else '0'}")
+    out.extend(subscriber)
+    if patient_loop:
         hl += 1
         out.append(f"HL*{hl}*{subscriber_hl}*23*0")
-        out.append(f"PAT*{coverage.relationship}")
-        out.append(f"NM1*QC*1*{patient.last_name}*{patient.first_name}")
-        out.append(f"N3*{patient.street}")
-        out.append(f"N4*{patient.city}*{patient.state}*{patient.zip_code}")
-        out.append(f"DMG*D8*{d8(patient.birth_date)}*{patient.sex}")
+        out.extend(patient_loop)
     out.append(f"CLM*{claim.claim_id}*{s.billed:.2f}***11:B:{s.frequency}*Y*A*Y*Y")
     if claim.visit.initial_treatment:
         out.append(f"DTP*454*D8*{d8(claim.visit.initial_treatment)}")

@@ -14,12 +14,15 @@ import polars as pl
 from pipelines.x12 import diagnostics as dx
 from pipelines.x12.envelope import ENVELOPE_IDS
 from pipelines.x12.frames import (
+    LEFT,
+    cas_triplets,
     conform,
     first_per,
     open_loop,
     out_of_order,
     out_of_place,
     require,
+    require_cas,
     segment_is,
     sum_by,
     typed,
@@ -70,12 +73,12 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     notes += claim_notes + line_notes + dx_notes + payer_notes + svd_notes + cas_notes
     counts = lines.filter(pl.col("claim_index").is_not_null()).group_by("claim_index").agg(
         service_line_count=pl.len())
-    claims = claims.join(counts, on="claim_index", how="left").with_columns(
+    claims = claims.join(counts, on="claim_index", **LEFT).with_columns(
         pl.col("service_line_count").fill_null(0))
     notes += _charge_balance(claims, lines)
     notes += _structure(body, parts, loops)
     supplemental = pl.concat([_supplemental(parts, used), hi_values], how="diagonal_relaxed")
-    supplemental = supplemental.join(loops, on="loop_index", how="left").with_columns(
+    supplemental = supplemental.join(loops, on="loop_index", **LEFT).with_columns(
         transaction_type=pl.lit(kind), loop_segment_index="loop_index").sort(
         "segment_index", "element_position")
 
@@ -108,10 +111,13 @@ def _loops(body: pl.DataFrame) -> pl.DataFrame:
     )
     # An SV1/SV2 without its own LX (none, or the LX already has one) still makes a line.
     service = segment_is("SV1", "SV2")
-    body = body.with_columns(
-        services_in_lx=service.cast(pl.Int32).cum_sum().over("lx_index"))
-    orphan_line = (service & pl.col("claim_index").is_not_null()
-                   & (pl.col("lx_index").is_null() | (pl.col("services_in_lx") > 1)))
+    services = body.filter(service & pl.col("claim_index").is_not_null()).select(
+        "segment_index", "lx_index")
+    orphans = services.filter(pl.col("lx_index").is_null()
+                              | (pl.col("lx_index") == pl.col("lx_index").shift(1)))
+    orphan_line = pl.col("segment_index").is_in(orphans.get_column("segment_index").implode())
+    if orphans.height == 0:
+        orphan_line = pl.lit(False)
     body = body.with_columns(
         line_index=open_loop(segment_is("LX") | orphan_line, ["CLM", *CLOSE_CLAIM]),
         other_payer_index=open_loop(segment_is("SBR") & pl.col("claim_index").is_not_null(),
@@ -119,20 +125,23 @@ def _loops(body: pl.DataFrame) -> pl.DataFrame:
         adjudication_index=open_loop(segment_is("SVD"), ["LX", "CLM", *CLOSE_CLAIM]),
         loop_index=open_loop(segment_is(*LOOP_STARTERS) | orphan_line, ["SE"]),
     )
-    return body.drop("lx_index", "services_in_lx")
+    return body.drop("lx_index")
 
 
 def _loop_codes(body: pl.DataFrame, parts: Parts) -> pl.DataFrame:
     """``loop_code`` for each loop opener: NM1*<qualifier>, HL*<level>, or the segment id."""
-    qualifiers = pl.concat([
-        parts.get("NM1", 1).select("segment_index", code=pl.format("NM1*{}", "e01")),
-        parts.get("HL", 3).select("segment_index", code=pl.format("HL*{}", "e03")),
+    qualified = pl.concat([
+        parts.get("NM1", 1).select(loop_index="segment_index",
+                                   loop_code=pl.format("NM1*{}", "e01")),
+        parts.get("HL", 3).select(loop_index="segment_index",
+                                  loop_code=pl.format("HL*{}", "e03")),
     ])
-    return (body.filter(pl.col("loop_index") == pl.col("segment_index"))
-            .select("segment_index", "segment_id")
-            .join(qualifiers, on="segment_index", how="left")
-            .select(loop_index="segment_index",
-                    loop_code=pl.coalesce("code", "segment_id")))
+    others = pl.concat([
+        parts.raw(segment_id).filter(pl.col("loop_index") == pl.col("segment_index"))
+        .select(loop_index="segment_index", loop_code=pl.lit(segment_id))
+        for segment_id in (*LOOP_STARTERS, "SV1", "SV2") if segment_id not in ("NM1", "HL")
+    ])
+    return pl.concat([qualified, others])
 
 
 def _hierarchy(parts: Parts) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
@@ -204,55 +213,60 @@ def _claims(parts: Parts, separators: Separators, used: list[pl.Series], kind: s
 
     levels = hl.select(hl_index="segment_index", level="e03", billing_hl="billing_hl",
                        subscriber_hl="subscriber_hl", patient_hl="patient_hl")
-    frame = (clm.with_columns(claim_index="segment_index")
-             .join(levels, on="hl_index", how="left")
+    clm = clm.with_columns(claim_index="segment_index")
+    keys = ["claim_index", "tx_index", "hl_index"]
+    # Joins run on the narrow keys; every right side has one row per key, so the result
+    # lines up with ``clm`` row for row and is put beside it.
+    frame = (clm.select(keys)
+             .join(levels, on="hl_index", **LEFT)
              .join(bht.select("tx_index", bht_reference="e03", bht_date="e04",
-                              bht_transaction_type_code="e06"), on="tx_index", how="left")
+                              bht_transaction_type_code="e06"), on="tx_index", **LEFT)
              .join(submitter.select("tx_index", submitter_name="e03", submitter_id="e09"),
-                   on="tx_index", how="left")
+                   on="tx_index", **LEFT)
              .join(receiver.select("tx_index", receiver_name="e03", receiver_id="e09"),
-                   on="tx_index", how="left")
+                   on="tx_index", **LEFT)
              .join(billing.select(billing_hl="hl_index", billing_loop="segment_index",
                                   billing_provider_name="e03", billing_npi_qualifier="e08",
-                                  billing_npi="e09"), on="billing_hl", how="left")
+                                  billing_npi="e09"), on="billing_hl", **LEFT)
              .join(billing_refs.rename({"loop_index": "billing_loop"}), on="billing_loop",
-                   how="left")
+                   **LEFT)
              .join(sbr.select(subscriber_hl="hl_index", payer_responsibility_code="e01",
                               subscriber_relationship_code="e02", group_number="e03",
                               claim_filing_indicator_code="e09"), on="subscriber_hl",
-                   how="left")
+                   **LEFT)
              .join(subscriber.select(subscriber_hl="hl_index", subscriber_loop="segment_index",
                                      subscriber_member_id="e09", subscriber_last_name="e03",
                                      subscriber_first_name="e04"), on="subscriber_hl",
-                   how="left")
+                   **LEFT)
              .join(dmg.select(subscriber_loop="loop_index", subscriber_birth_raw="e02",
-                              subscriber_gender_code="e03"), on="subscriber_loop", how="left")
+                              subscriber_gender_code="e03"), on="subscriber_loop", **LEFT)
              .join(payer.select(subscriber_hl="hl_index", payer_name="e03", payer_id="e09"),
-                   on="subscriber_hl", how="left")
+                   on="subscriber_hl", **LEFT)
              .join(pat.select(patient_hl="hl_index", patient_relationship_code="e01"),
-                   on="patient_hl", how="left")
+                   on="patient_hl", **LEFT)
              .join(patient.select(patient_hl="hl_index", patient_loop="segment_index",
-                                  qc_last="e03", qc_first="e04"), on="patient_hl", how="left")
+                                  qc_last="e03", qc_first="e04"), on="patient_hl", **LEFT)
              .join(dmg.select(patient_loop="loop_index", qc_birth_raw="e02",
-                              qc_gender="e03"), on="patient_loop", how="left")
-             .join(dates, on="claim_index", how="left")
-             .join(amounts, on="claim_index", how="left")
-             .join(claim_refs, on="claim_index", how="left")
+                              qc_gender="e03"), on="patient_loop", **LEFT)
+             .join(dates, on="claim_index", **LEFT)
+             .join(amounts, on="claim_index", **LEFT)
+             .join(claim_refs, on="claim_index", **LEFT)
              .join(rendering.select("claim_index", rendering_loop="segment_index",
                                     rendering_npi_qualifier="e08", rendering_npi="e09",
                                     rendering_provider_last_name="e03",
                                     rendering_provider_first_name="e04"),
-                   on="claim_index", how="left")
+                   on="claim_index", **LEFT)
              .join(prv.select(rendering_loop="loop_index",
                               rendering_provider_taxonomy_code="e03"),
-                   on="rendering_loop", how="left")
+                   on="rendering_loop", **LEFT)
              .join(name(claim_nm1, "DN", "claim_index").select(
                  "claim_index", referring_npi_qualifier="e08", referring_npi="e09"),
-                   on="claim_index", how="left")
+                   on="claim_index", **LEFT)
              .join(name(claim_nm1, "77", "claim_index").select(
                  "claim_index", facility_npi_qualifier="e08", facility_npi="e09",
-                 service_facility_name="e03"), on="claim_index", how="left")
+                 service_facility_name="e03"), on="claim_index", **LEFT)
              )
+    frame = pl.concat([clm, frame.drop(keys)], how="horizontal")
     in_patient_loop = pl.col("patient_hl").is_not_null()
     frame = frame.with_columns(
         billing_provider_npi=_npi("billing"),
@@ -337,12 +351,13 @@ def _service_lines(parts: Parts, separators: Separators, used: list[pl.Series]):
     sv2_fields = line_fields(sv2, "e03", "e04", "e05", {"revenue_code": "e01"})
     fields = pl.concat([sv1_fields, sv2_fields], how="diagonal_relaxed").unique(
         "line_index", keep="first", maintain_order=True)
-    frame = (anchors.join(fields, on="line_index", how="left")
-             .join(dates, on="line_index", how="left")
-             .join(refs, on="line_index", how="left")
+    frame = (anchors.select("line_index").join(fields, on="line_index", **LEFT)
+             .join(dates, on="line_index", **LEFT)
+             .join(refs, on="line_index", **LEFT)
              .join(rendering.select("line_index", npi_qualifier="e08", npi="e09"),
-                   on="line_index", how="left")
-             .join(ndc.select("line_index", ndc_code="e03"), on="line_index", how="left")
+                   on="line_index", **LEFT)
+             .join(ndc.select("line_index", ndc_code="e03"), on="line_index", **LEFT))
+    frame = (pl.concat([anchors, frame.drop("line_index")], how="horizontal")
              .with_columns(
                  claim_segment_index="claim_index",
                  procedure_code_qualifier="qualifier", procedure_code="code",
@@ -421,9 +436,9 @@ def _other_payers(parts: Parts, used: list[pl.Series]):
                             {"573": "adjudication_raw"}, value="e03")
     used += [amount_used, date_used]
     frame = (sbr.join(payer.select("other_payer_index", other_payer_id="e09",
-                                   other_payer_name="e03"), on="other_payer_index", how="left")
-             .join(amounts, on="other_payer_index", how="left")
-             .join(dates, on="other_payer_index", how="left")
+                                   other_payer_name="e03"), on="other_payer_index", **LEFT)
+             .join(amounts, on="other_payer_index", **LEFT)
+             .join(dates, on="other_payer_index", **LEFT)
              .with_columns(claim_segment_index="claim_index", payer_responsibility_code="e01",
                            subscriber_relationship_code="e02",
                            claim_filing_indicator_code="e09"))
@@ -445,7 +460,7 @@ def _other_payer_lines(parts: Parts, separators: Separators, used: list[pl.Serie
         {"573": "adjudication_raw"}, value="e03")
     used.append(date_used)
     frame = (svd.join(dates, left_on="segment_index", right_on="adjudication_index",
-                      how="left")
+                      **LEFT)
              .with_columns(claim_segment_index="claim_index", line_segment_index="line_index",
                            other_payer_id="e01", procedure_code="p2", modifier_1="p3",
                            modifier_2="p4", modifier_3="p5", modifier_4="p6"))
@@ -463,17 +478,12 @@ def _other_payer_lines(parts: Parts, separators: Separators, used: list[pl.Serie
 
 
 def _other_payer_adjustments(parts: Parts):
-    cas = parts.get("CAS", 19)
-    triplets = pl.concat([
-        cas.select("segment_index", "line_number", "segment_id", "tx_index", "claim_index",
-                   "other_payer_index", "adjudication_index", "line_index",
-                   triplet_number=pl.lit(number, INT), group_code="e01",
-                   reason_code=f"e{3 * number - 1:02d}", amount_raw=f"e{3 * number:02d}",
-                   quantity_raw=f"e{3 * number + 1:02d}")
-        for number in range(1, 7)
-    ]).filter(pl.col("reason_code").is_not_null() | pl.col("amount_raw").is_not_null())
+    keep = ["segment_index", "line_number", "segment_id", "tx_index", "claim_index",
+            "other_payer_index", "adjudication_index", "line_index"]
+    cas = parts.raw("CAS")
+    triplets = cas_triplets(cas, keep, parts.separators.element)
     on_line = pl.col("adjudication_index").is_not_null()
-    triplets = triplets.sort("segment_index", "triplet_number").with_columns(
+    triplets = triplets.with_columns(
         claim_segment_index="claim_index",
         other_payer_segment_index=pl.when(~on_line).then(pl.col("other_payer_index")),
         line_segment_index=pl.when(on_line).then(pl.col("line_index")),
@@ -482,8 +492,7 @@ def _other_payer_adjustments(parts: Parts):
         "adjustment_amount": ("amount_raw", "CAS amount", MONEY),
         "adjustment_quantity": ("quantity_raw", "CAS quantity", QUANTITY),
     })
-    notes += require(cas, {"e01": "CAS01 claim adjustment group code",
-                           "e02": "CAS02 adjustment reason code", "e03": "CAS03 amount"})
+    notes += require_cas(triplets)
     notes += out_of_place(cas.filter(pl.col("other_payer_index").is_null()
                                      & pl.col("adjudication_index").is_null()),
                           "appears outside an other-payer (2320) or line adjudication (2430) "
@@ -509,13 +518,16 @@ def _structure(body: pl.DataFrame, parts: Parts, loops: pl.DataFrame) -> list[pl
     orphans = pl.concat([parts.raw(s) for s in ("SV1", "SV2")]).filter(
         pl.col("line_index") == pl.col("segment_index"))
     notes += out_of_place(orphans, "appears without its LX (2400 service line loop)")
-    named = body.join(loops, on="loop_index", how="left").with_columns(
-        name_loop=pl.when(pl.col("loop_code").str.starts_with("NM1")).then("loop_index"),
+    checked = {*NAME_ORDER, *CLAIM_ORDER, *LINE_ORDER}
+    rows = body.filter(pl.col("segment_id").is_in(checked))
+    name_loops = parts.raw("NM1").get_column("segment_index").implode()
+    rows = rows.with_columns(
+        name_loop=pl.when(pl.col("loop_index").is_in(name_loops)).then("loop_index"),
         claim_loop=pl.when(pl.col("loop_index") == pl.col("claim_index")).then("loop_index"),
         line_loop=pl.when(pl.col("loop_index") == pl.col("line_index")).then("loop_index"))
-    notes += out_of_order(named, "name_loop", NAME_ORDER, "name (NM1)")
-    notes += out_of_order(named, "claim_loop", CLAIM_ORDER, "2300 claim")
-    notes += out_of_order(named, "line_loop", LINE_ORDER, "2400 service line")
+    notes += out_of_order(rows, "name_loop", NAME_ORDER, "name (NM1)")
+    notes += out_of_order(rows, "claim_loop", CLAIM_ORDER, "2300 claim")
+    notes += out_of_order(rows, "line_loop", LINE_ORDER, "2400 service line")
     return notes
 
 

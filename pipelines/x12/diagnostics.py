@@ -32,7 +32,8 @@ CODES: dict[str, tuple[str, str]] = {
     "NO_ENVELOPE": (INFO, "the file starts at ST, without ISA/GS envelope"),
     "ISA_NOT_FIXED_WIDTH": (WARNING, "the ISA segment is not the fixed 106 characters"),
     "COMPONENT_SEPARATOR_MISMATCH": (WARNING, "a composite uses a separator other than ISA16"),
-    "INTERCHANGE_SEPARATORS_DIFFER": (WARNING, "an interchange declares other separators"),
+    "INTERCHANGE_SEPARATORS_DIFFER": (ERROR, "an interchange declares other separators than "
+                                      "the first one; it is not read"),
     # envelope integrity
     "SE_COUNT_MISMATCH": (WARNING, "SE01 differs from the number of segments in ST..SE"),
     "SE_CONTROL_MISMATCH": (WARNING, "SE02 differs from ST02"),

@@ -61,6 +61,11 @@ class X12Error(Exception):
         self.line_number = line_number
         self.segment_id = segment_id
 
+    def __reduce__(self):  # picklable, so files can be parsed in worker processes
+        return (type(self), (self.code, self.message), {
+            "segment_index": self.segment_index, "line_number": self.line_number,
+            "segment_id": self.segment_id})
+
     def location(self) -> str:
         parts = []
         if self.line_number is not None:

@@ -12,6 +12,7 @@ import polars as pl
 
 from pipelines.x12 import diagnostics as dx
 from pipelines.x12.document import X12Error
+from pipelines.x12.frames import LEFT
 from pipelines.x12.segments import Separators, split_elements
 
 ENVELOPE_IDS = ("ISA", "GS", "ST", "SE", "GE", "IEA")
@@ -79,7 +80,8 @@ def read_envelope(segments: pl.DataFrame, separators: Separators, *, carried_row
         .when(pl.col("segment_id").is_in(["ISA", "IEA"])).then(-1)
         .forward_fill().replace(-1, None),
     )
-    notes: list[pl.DataFrame] = []
+    notes: list[pl.DataFrame] = _check_foreign_interchanges(segments, env, separators)
+    env = env.filter((pl.col("segment_id") != "ISA") | (pl.col("e16") == separators.component))
     notes += _check_truncation(segments, env, final)
     notes += _check_transactions(segments, env)
     notes += _check_groups(env, carry)
@@ -147,13 +149,14 @@ def _check_truncation(segments: pl.DataFrame, env: pl.DataFrame, final: bool
 
 
 def _check_transactions(segments: pl.DataFrame, env: pl.DataFrame) -> list[pl.DataFrame]:
-    counts = segments.filter(pl.col("tx_index").is_not_null()).group_by("tx_index").len()
     st = env.filter(pl.col("segment_id") == "ST").select(
         tx_index="segment_index", st02="e02")
+    # segments are numbered without gaps, so ST..SE holds SE index - ST index + 1 segments
     se = segments.filter(pl.col("segment_id") == "SE").select(
         "tx_index", "segment_index").join(
         env.select("segment_index", "line_number", "segment_id", "e01", "e02"),
-        on="segment_index").join(counts, on="tx_index").join(st, on="tx_index", how="left")
+        on="segment_index").join(st, on="tx_index", **LEFT).with_columns(
+        len=pl.col("segment_index") - pl.col("tx_index") + 1)
     wrong_count = se.filter(_int("e01").is_null() | (_int("e01") != pl.col("len")))
     wrong_control = se.filter(pl.col("e02").is_null() | (pl.col("e02") != pl.col("st02")))
     return [
@@ -174,8 +177,8 @@ def _check_groups(env: pl.DataFrame, carry: Carry) -> list[pl.DataFrame]:
     counts = env.filter(pl.col("segment_id") == "ST").group_by("gs_index").len()
     gs = env.filter(pl.col("segment_id") == "GS").select("gs_index", gs06="e06")
     ge = (env.filter(pl.col("segment_id") == "GE")
-          .join(gs, on="gs_index", how="left").join(counts, on="gs_index", how="left")
-          .join(carried, on="gs_index", how="left")
+          .join(gs, on="gs_index", **LEFT).join(counts, on="gs_index", **LEFT)
+          .join(carried, on="gs_index", **LEFT)
           .with_columns(st_count=pl.col("len").fill_null(0) + pl.col("carried_count")
                         .fill_null(0)))
     return [
@@ -201,8 +204,8 @@ def _check_interchanges(env: pl.DataFrame, carry: Carry) -> list[pl.DataFrame]:
     isa = env.filter(pl.col("segment_id") == "ISA").select(
         "isa_index", isa13=pl.col("e13").str.strip_chars())
     iea = (env.filter(pl.col("segment_id") == "IEA")
-           .join(isa, on="isa_index", how="left").join(counts, on="isa_index", how="left")
-           .join(carried, on="isa_index", how="left")
+           .join(isa, on="isa_index", **LEFT).join(counts, on="isa_index", **LEFT)
+           .join(carried, on="isa_index", **LEFT)
            .with_columns(gs_count=pl.col("len").fill_null(0) + pl.col("carried_count")
                          .fill_null(0)))
     return [
@@ -225,13 +228,32 @@ def _check_outside(segments: pl.DataFrame) -> list[pl.DataFrame]:
         "{} lies outside any ST..SE transaction", pl.col("segment_id")))]
 
 
+def _check_foreign_interchanges(segments: pl.DataFrame, env: pl.DataFrame,
+                                separators: Separators) -> list[pl.DataFrame]:
+    """An ISA declaring other separators than the first one cannot be split with them: its
+    interchange is not read, and that is an error-level finding, not a silent loss."""
+    ids = segments.get_column("segment_id").cast(pl.String).unique().to_list()
+    foreign_ids = [i for i in ids if i and i.startswith("ISA") and i != "ISA"]
+    foreign = segments.filter(pl.col("segment_id").is_in(foreign_ids)) if foreign_ids else (
+        segments.clear())
+    other_ends = env.filter((pl.col("segment_id") == "ISA")
+                            & (pl.col("e16").is_null()
+                               | (pl.col("e16") != separators.component)))
+    message = ("this ISA declares other separators than the first interchange; its "
+               "interchange is not read (split the file per interchange)")
+    return [
+        dx.found(foreign, "INTERCHANGE_SEPARATORS_DIFFER", message),
+        dx.found(other_ends, "INTERCHANGE_SEPARATORS_DIFFER", message),
+    ]
+
+
 def _transactions(env: pl.DataFrame) -> pl.DataFrame:
     isa = env.filter(pl.col("segment_id") == "ISA").select(
         "isa_index", interchange_control_number=pl.col("e13").str.strip_chars())
     gs = env.filter(pl.col("segment_id") == "GS").select(
         "gs_index", group_control_number="e06", gs08="e08")
     return (env.filter(pl.col("segment_id") == "ST")
-            .join(isa, on="isa_index", how="left").join(gs, on="gs_index", how="left")
+            .join(isa, on="isa_index", **LEFT).join(gs, on="gs_index", **LEFT)
             .select(
                 tx_index="segment_index",
                 transaction_set="e01",

@@ -10,6 +10,7 @@ from pipelines.x12 import diagnostics as dx
 from pipelines.x12.tables import DATE, INT, MONEY, QUANTITY
 
 LOCATION = ("segment_index", "line_number", "segment_id")
+LEFT = {"how": "left", "maintain_order": "left"}  # left join keeping the left frame's order
 CENT = 0.01
 
 
@@ -74,11 +75,20 @@ def require(frame: pl.DataFrame, elements: Mapping[str, str]) -> list[pl.DataFra
     return notes
 
 
+def require_cas(triplets: pl.DataFrame) -> list[pl.DataFrame]:
+    """CAS01 on every triplet's segment; a reason and an amount in every triplet."""
+    first = triplets.filter(pl.col("triplet_number") == 1)
+    return (require(first, {"group_code": "CAS01 claim adjustment group code"})
+            + require(triplets, {"reason_code": "CAS adjustment reason code",
+                                 "amount_raw": "CAS adjustment amount"}))
+
+
 def unknown_segments(segments: pl.DataFrame, known: frozenset[str], kind: str
                      ) -> list[pl.DataFrame]:
     bad = segments.filter(~pl.col("segment_id").is_in(list(known)))
     return [dx.found(bad, "UNKNOWN_SEGMENT", pl.format(
-        "unknown segment id {} in an {} transaction", pl.col("segment_id").str.slice(0, 12),
+        "unknown segment id {} in an {} transaction",
+        pl.col("segment_id").cast(pl.String).str.slice(0, 12),
         pl.lit(kind)))]
 
 
@@ -89,19 +99,48 @@ def out_of_place(rows: pl.DataFrame, why: str) -> list[pl.DataFrame]:
 
 def out_of_order(segments: pl.DataFrame, loop: str, ranks: Mapping[str, int],
                  loop_name: str) -> list[pl.DataFrame]:
-    """SEGMENT_OUT_OF_ORDER where a segment comes after one that must follow it, within each
-    instance of a loop (``loop`` holds the loop's opening segment_index)."""
+    """SEGMENT_OUT_OF_ORDER where a segment comes right after one that must follow it, within
+    each instance of a loop (``loop`` holds the loop's opening segment_index)."""
     rows = segments.filter(pl.col(loop).is_not_null()
                            & pl.col("segment_id").is_in(list(ranks)))
     if rows.height == 0:
         return []
     rank = pl.col("segment_id").replace_strict(ranks, return_dtype=pl.Int32)
-    rows = rows.with_columns(rank=rank).with_columns(
-        before=pl.col("rank").cum_max().shift(1).over(pl.col(loop)))
-    bad = rows.filter(pl.col("rank") < pl.col("before"))
+    rows = rows.with_columns(rank=rank)
+    bad = rows.filter((pl.col("rank") < pl.col("rank").shift(1))
+                      & (pl.col(loop) == pl.col(loop).shift(1)))
     return [dx.found(bad, "SEGMENT_OUT_OF_ORDER", pl.format(
         "{} comes after a segment that must follow it in the {} loop", "segment_id",
         pl.lit(loop_name)))]
+
+
+def cas_triplets(cas: pl.DataFrame, keep: list[str], separator: str) -> pl.DataFrame:
+    """One row per CAS triplet (group, reason, amount, quantity), numbered 1..6."""
+    if cas.height == 0:
+        most = 1
+    else:
+        most = int(cas.select(pl.col("text").str.count_matches(separator, literal=True).max())
+                   .item() or 1)
+    most = min(max(most, 3), 19)
+    names = [f"e{n:02d}" for n in range(most + 1)]
+    split = cas.select(*keep, pl.col("text").str.split_exact(separator, most)
+                       .struct.rename_fields(names).struct.unnest())
+    triplets = pl.concat([
+        split.select(*keep, triplet_number=pl.lit(number, pl.Int64),
+                     group_code=_element(pl.col("e01")),
+                     reason_code=_element(pl.col(f"e{3 * number - 1:02d}")),
+                     amount_raw=_element(pl.col(f"e{3 * number:02d}")),
+                     quantity_raw=_element(pl.col(f"e{3 * number + 1:02d}"))
+                     if 3 * number + 1 <= most else pl.lit(None, pl.String))
+        for number in range(1, (most - 2) // 3 + 2) if 3 * number <= most
+    ])
+    return triplets.filter(pl.col("reason_code").is_not_null()
+                           | pl.col("amount_raw").is_not_null()).sort(
+        "segment_index", "triplet_number")
+
+
+def _element(value: pl.Expr) -> pl.Expr:
+    return pl.when(value != "").then(value)
 
 
 def first_per(frame: pl.DataFrame, key: str) -> pl.DataFrame:
@@ -119,7 +158,7 @@ def conform(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFr
 
 
 def with_envelope(frame: pl.DataFrame, transactions: pl.DataFrame) -> pl.DataFrame:
-    return frame.join(transactions, on="tx_index", how="left")
+    return frame.join(transactions, on="tx_index", **LEFT)
 
 
 def sum_by(frame: pl.DataFrame, key: str, value: str, name: str) -> pl.DataFrame:

@@ -17,11 +17,17 @@ class Parts:
         self.separators = separators
         self._parts = {key[0]: frame for key, frame in
                        segments.partition_by("segment_id", as_dict=True).items()}
+        self._split: dict[str, tuple[int, pl.DataFrame]] = {}
 
     def get(self, segment_id: str, elements: int) -> pl.DataFrame:
-        """The ``segment_id`` segments with element columns e01..e<elements>."""
-        frame = self._parts.get(segment_id, self.empty)
-        return split_elements(frame, elements, self.separators)
+        """The ``segment_id`` segments with element columns e01..e<elements> (at least; the
+        split is done once per segment id, with the most elements asked for)."""
+        done = self._split.get(segment_id)
+        if done is None or done[0] < elements:
+            frame = self._parts.get(segment_id, self.empty)
+            done = (elements, split_elements(frame, elements, self.separators))
+            self._split[segment_id] = done
+        return done[1]
 
     def raw(self, segment_id: str) -> pl.DataFrame:
         return self._parts.get(segment_id, self.empty)
@@ -35,19 +41,19 @@ def pick(values: pl.DataFrame, parent: str, mapping: Mapping[str, str],
     """Spread qualified values (REF, AMT, DTM, ...) into columns, one row per ``parent``.
 
     ``mapping`` maps a qualifier to a column name; the first value per parent and qualifier
-    wins (repeats stay in the supplemental table). Returns the frame and the segment_index of
-    the values used.
+    wins (repeats stay in the supplemental table). Rows are in file order, so the first of a
+    parent is the one whose parent differs from the row before. Returns the frame and the
+    segment_index of the values used.
     """
-    chosen = (values.filter(pl.col(parent).is_not_null()
-                            & pl.col(qualifier).is_in(list(mapping)))
-              .unique([parent, qualifier], keep="first", maintain_order=True))
-    columns = list(dict.fromkeys(mapping.values()))
-    if chosen.height == 0:
-        frame = pl.DataFrame(schema={parent: values.schema[parent],
-                                     **{c: pl.String for c in columns}})
-        return frame, chosen.get_column("segment_index")
-    wide = chosen.select(parent, pl.col(qualifier).replace_strict(mapping).alias("__column"),
-                         pl.col(value)).pivot(on="__column", index=parent, values=value)
-    wide = wide.with_columns([pl.lit(None, pl.String).alias(c) for c in columns
-                              if c not in wide.columns])
-    return wide.select(parent, *columns), chosen.get_column("segment_index")
+    base = values.filter(pl.col(parent).is_not_null()
+                         & pl.col(qualifier).is_in(list(mapping))).select(
+        "segment_index", parent, qualifier, value)
+    wide = pl.DataFrame(schema={parent: values.schema[parent]})
+    used = [base.get_column("segment_index").clear()]
+    for code, column in mapping.items():
+        rows = base.filter(pl.col(qualifier) == code)
+        rows = rows.filter(pl.col(parent).ne_missing(pl.col(parent).shift(1)))
+        used.append(rows.get_column("segment_index"))
+        wide = wide.join(rows.select(parent, pl.col(value).alias(column)), on=parent,
+                         how="full", coalesce=True)
+    return wide, pl.concat(used)

@@ -12,12 +12,15 @@ import polars as pl
 from pipelines.x12 import diagnostics as dx
 from pipelines.x12.envelope import ENVELOPE_IDS
 from pipelines.x12.frames import (
+    LEFT,
+    cas_triplets,
     conform,
     first_per,
     open_loop,
     out_of_order,
     out_of_place,
     require,
+    require_cas,
     segment_is,
     sum_by,
     typed,
@@ -105,17 +108,17 @@ def _payments(parts: Parts, transactions: pl.DataFrame, claims: pl.DataFrame,
              .join(bpr.select("tx_index", *[pl.col(f"e{n:02d}").alias(f"bpr{n:02d}")
                                             for n in (1, 2, 3, 4, 5, 16)],
                               bpr_index="segment_index", bpr_line="line_number"),
-                   on="tx_index", how="left")
+                   on="tx_index", **LEFT)
              .join(trn.select("tx_index", trace_type_code="e01", check_or_eft_number="e02",
-                              payer_trace_id="e03"), on="tx_index", how="left")
-             .join(dtm, on="tx_index", how="left")
+                              payer_trace_id="e03"), on="tx_index", **LEFT)
+             .join(dtm, on="tx_index", **LEFT)
              .join(payer.select("tx_index", payer_name="e02", payer_n104="e04"),
-                   on="tx_index", how="left")
-             .join(payer_refs, on="tx_index", how="left")
+                   on="tx_index", **LEFT)
+             .join(payer_refs, on="tx_index", **LEFT)
              .join(payee.select("tx_index", payee_name="e02", payee_id_qualifier="e03",
-                                payee_id="e04"), on="tx_index", how="left")
-             .join(payee_refs, on="tx_index", how="left")
-             .join(counts, on="tx_index", how="left")
+                                payee_id="e04"), on="tx_index", **LEFT)
+             .join(payee_refs, on="tx_index", **LEFT)
+             .join(counts, on="tx_index", **LEFT)
              .with_columns(
                  transaction_handling_code="bpr01", credit_debit_flag="bpr03",
                  payment_method_code="bpr04", payment_format_code="bpr05",
@@ -169,21 +172,25 @@ def _claim_payments(parts: Parts, used: list[pl.Series]):
     lines = parts.raw("SVC").group_by("claim_index").agg(service_payment_count=pl.len())
     rendering = party("82", rendering_npi_raw="e09")
 
-    frame = (clp.with_columns(payment_segment_index="tx_index")
+    # Joins run on the narrow key; every right side has one row per claim, so the result
+    # lines up with ``clp`` row for row and is put beside it.
+    frame = (clp.select("segment_index")
              .join(party("QC", patient_member_id="e09", patient_last_name="e03",
                          patient_first_name="e04"), left_on="segment_index",
-                   right_on="claim_index", how="left")
+                   right_on="claim_index", **LEFT)
              .join(party("IL", subscriber_member_id="e09", subscriber_last_name="e03",
                          subscriber_first_name="e04"), left_on="segment_index",
-                   right_on="claim_index", how="left")
-             .join(rendering, left_on="segment_index", right_on="claim_index", how="left")
+                   right_on="claim_index", **LEFT)
+             .join(rendering, left_on="segment_index", right_on="claim_index", **LEFT)
              .join(party("TT", crossover_payer_name="e03", crossover_payer_id="e09"),
-                   left_on="segment_index", right_on="claim_index", how="left")
-             .join(dtm, left_on="segment_index", right_on="claim_index", how="left")
-             .join(amt, left_on="segment_index", right_on="claim_index", how="left")
-             .join(moa, left_on="segment_index", right_on="claim_index", how="left")
-             .join(mia, left_on="segment_index", right_on="claim_index", how="left")
-             .join(lines, left_on="segment_index", right_on="claim_index", how="left")
+                   left_on="segment_index", right_on="claim_index", **LEFT)
+             .join(dtm, left_on="segment_index", right_on="claim_index", **LEFT)
+             .join(amt, left_on="segment_index", right_on="claim_index", **LEFT)
+             .join(moa, left_on="segment_index", right_on="claim_index", **LEFT)
+             .join(mia, left_on="segment_index", right_on="claim_index", **LEFT)
+             .join(lines, left_on="segment_index", right_on="claim_index", **LEFT))
+    frame = (pl.concat([clp.with_columns(payment_segment_index="tx_index"),
+                        frame.drop("segment_index")], how="horizontal")
              .with_columns(
                  patient_control_number="e01", claim_status_code="e02",
                  claim_filing_indicator_code="e06", payer_claim_control_number="e07",
@@ -228,9 +235,11 @@ def _service_payments(parts: Parts, separators: Separators, used: list[pl.Series
     amt, amt_used = pick(parts.get("AMT", 2).filter(line_level), "service_index",
                          {"B6": "allowed_raw"})
     used += [dtm_used, ref_used, amt_used]
-    frame = (svc.join(dtm, left_on="segment_index", right_on="service_index", how="left")
-             .join(ref, left_on="segment_index", right_on="service_index", how="left")
-             .join(amt, left_on="segment_index", right_on="service_index", how="left")
+    values = (svc.select("segment_index")
+              .join(dtm, left_on="segment_index", right_on="service_index", **LEFT)
+              .join(ref, left_on="segment_index", right_on="service_index", **LEFT)
+              .join(amt, left_on="segment_index", right_on="service_index", **LEFT))
+    frame = (pl.concat([svc, values.drop("segment_index")], how="horizontal")
              .with_columns(
                  payment_segment_index="tx_index", claim_segment_index="claim_index",
                  procedure_code_qualifier="p1", procedure_code="p2",
@@ -257,15 +266,10 @@ def _service_payments(parts: Parts, separators: Separators, used: list[pl.Series
 
 
 def _adjustments(parts: Parts):
-    cas = parts.get("CAS", 19)
-    triplets = pl.concat([
-        cas.select("segment_index", "line_number", "segment_id", "tx_index", "claim_index",
-                   "service_index", pl.lit(number, pl.Int64).alias("triplet_number"),
-                   group_code="e01", reason_code=f"e{3 * number - 1:02d}",
-                   amount_raw=f"e{3 * number:02d}", quantity_raw=f"e{3 * number + 1:02d}")
-        for number in range(1, 7)
-    ]).filter(pl.col("reason_code").is_not_null() | pl.col("amount_raw").is_not_null())
-    triplets = triplets.sort("segment_index", "triplet_number").with_columns(
+    keep = ["segment_index", "line_number", "segment_id", "tx_index", "claim_index",
+            "service_index"]
+    triplets = cas_triplets(parts.raw("CAS"), keep, parts.separators.element)
+    triplets = triplets.with_columns(
         payment_segment_index="tx_index", claim_segment_index="claim_index",
         service_segment_index="service_index",
         adjustment_level=pl.when(pl.col("service_index").is_not_null()).then(pl.lit("line"))
@@ -274,10 +278,7 @@ def _adjustments(parts: Parts):
         "adjustment_amount": ("amount_raw", "CAS amount", MONEY),
         "adjustment_quantity": ("quantity_raw", "CAS quantity", QUANTITY),
     })
-    notes += require(cas, {"e01": "CAS01 claim adjustment group code",
-                           "e02": "CAS02 adjustment reason code", "e03": "CAS03 amount"})
-    notes += require(triplets, {"reason_code": "CAS adjustment reason code",
-                                "amount_raw": "CAS adjustment amount"}) if cas.height else []
+    notes += require_cas(triplets)
     return triplets, notes
 
 
@@ -331,24 +332,33 @@ def _provider_adjustments(parts: Parts, separators: Separators):
 
 def _balancing(payments, claims, services, adjustments, provider) -> list[pl.DataFrame]:
     """835 accounting identities, each within a cent."""
+    claims = claims.select("segment_index", "line_number", "segment_id", "claim_index",
+                           "tx_index", "patient_control_number", "claim_charge_amount",
+                           "claim_payment_amount")
+    services = services.select("segment_index", "line_number", "segment_id", "procedure_code",
+                               "line_charge_amount", "line_payment_amount")
+    payments = payments.select("segment_index", "tx_index", "bpr_index", "bpr_line",
+                               "total_payment_amount")
     claim_cas = sum_by(adjustments, "claim_index", "adjustment_amount", "cas_total")
-    claim_check = claims.join(claim_cas, on="claim_index", how="left").with_columns(
+    claim_check = claims.join(claim_cas, on="claim_index", **LEFT).with_columns(
         pl.col("cas_total").fill_null(pl.lit(0).cast(MONEY)))
     claim_bad = claim_check.filter(unbalanced(
         pl.col("claim_charge_amount") - pl.col("claim_payment_amount"), pl.col("cas_total")))
 
     line_cas = sum_by(adjustments, "service_index", "adjustment_amount", "cas_total")
     line_check = services.join(line_cas, left_on="segment_index", right_on="service_index",
-                               how="left").with_columns(
+                               **LEFT).with_columns(
         pl.col("cas_total").fill_null(pl.lit(0).cast(MONEY)))
     line_bad = line_check.filter(unbalanced(
         pl.col("line_charge_amount") - pl.col("line_payment_amount"), pl.col("cas_total")))
 
     paid = sum_by(claims, "tx_index", "claim_payment_amount", "paid_total")
     plb = sum_by(provider, "tx_index", "adjustment_amount", "plb_total")
-    check = (payments.join(paid, on="tx_index", how="left").join(plb, on="tx_index", how="left")
+    check = (payments.join(paid, on="tx_index", **LEFT).join(plb, on="tx_index", **LEFT)
              .with_columns(pl.col("paid_total", "plb_total").fill_null(pl.lit(0).cast(MONEY)))
-             .with_columns(expected=pl.col("paid_total") - pl.col("plb_total"))
+             .with_columns(expected=pl.col("paid_total") - pl.col("plb_total"),
+                           segment_index="bpr_index", line_number="bpr_line",
+                           segment_id=pl.lit("BPR"))
              .filter(pl.col("bpr_index").is_not_null()
                      & pl.col("total_payment_amount").is_not_null()))
     check_bad = check.filter(unbalanced(pl.col("total_payment_amount"), pl.col("expected")))
@@ -391,7 +401,7 @@ def _supplemental(parts: Parts, used: list[pl.Series]) -> pl.DataFrame:
               for segment_id in QUALIFIED]
     values = pl.concat(frames)
     n1 = parts.get("N1", 1).select(party_index="segment_index", party_code="e01")
-    return (values.join(n1, on="party_index", how="left")
+    return (values.join(n1, on="party_index", **LEFT)
             .with_columns(
                 parent_segment_index=pl.coalesce("service_index", "claim_index", "tx_index"),
                 loop_segment_index=pl.coalesce("service_index", "claim_index", "party_index",

@@ -19,6 +19,7 @@ import polars as pl
 from pipelines.x12 import diagnostics as dx
 from pipelines.x12.document import X12Error
 
+LEFT = {"how": "left", "maintain_order": "left"}  # keep the left frame's order
 WHITESPACE = " \t\r\n\ufeff\x00"
 _ST_HEAD = re.compile(
     rb"ST(?P<e>[^A-Za-z0-9\s])\d{3}(?P=e)[A-Za-z0-9 ]+(?:(?P=e)[A-Za-z0-9.]*)*"
@@ -173,23 +174,45 @@ def tokenize(source: Source, separators: Separators) -> pl.DataFrame:
     except pl.exceptions.ComputeError:  # not UTF-8: a legacy code page; keep every byte
         data = source.data if source.data is not None else source.path.read_bytes()
         raw = pl.read_csv(data.decode("cp1252", errors="replace").encode("utf-8"), **options)
-    newline = "\n" if b"\n" in source.head else "\r"
-    if terminator in "\r\n":
-        line = pl.int_range(1, pl.len() + 1, dtype=pl.Int64)
-    else:
-        line = 1 + pl.col("text").str.count_matches(newline, literal=True).fill_null(0).cast(
-            pl.Int64).cum_sum()
+    raw = raw.with_columns(_line_numbers(raw, terminator, source.head))
     segments = raw.lazy().select(
-        line.alias("line_number"),
+        "line_number",
         pl.col("text").str.strip_chars_start(WHITESPACE),
     ).filter(pl.col("text") != "").with_row_index("segment_index").select(
         pl.col("segment_index").cast(pl.Int64),
         "line_number",
         pl.col("text").str.split_exact(separators.element, 1).struct.field("field_0")
-        .str.strip_chars_end(WHITESPACE).alias("segment_id"),
+        .str.strip_chars_end(WHITESPACE).cast(pl.Categorical).alias("segment_id"),
         "text",
     )
     return segments.collect()
+
+
+def _line_numbers(raw: pl.DataFrame, terminator: str, head: bytes) -> pl.Series:
+    """The 1-based physical line where each segment starts (after its leading whitespace)."""
+    if terminator in "\r\n":  # one segment per line; empty lines are rows too
+        return pl.Series("line_number", range(1, raw.height + 1), pl.Int64)
+    newline = "\n" if b"\n" in head else "\r"
+    counts = raw.select(
+        newlines=pl.col("text").str.count_matches(newline, literal=True).fill_null(0)
+        .cast(pl.Int64),
+        leads=pl.col("text").str.starts_with(newline)
+        | pl.col("text").str.starts_with("\r" + newline))
+    # Usually the only newline of a segment is the one after the previous terminator; a
+    # segment holding other newlines (rare) has those counted exactly, one by one.
+    leading = pl.when(pl.col("newlines") == 0).then(0).when(
+        (pl.col("newlines") == 1) & pl.col("leads")).then(1)
+    counts = counts.with_columns(leading=leading)
+    rare = counts.select(pl.col("leading").is_null().arg_true()).to_series()
+    if rare.len():
+        exact = raw.select(pl.col("text").gather(rare)).select(
+            pl.col("text").str.count_matches(newline, literal=True)
+            - pl.col("text").str.strip_chars_start(WHITESPACE)
+            .str.count_matches(newline, literal=True)).to_series().cast(pl.Int64)
+        counts = counts.with_columns(counts.get_column("leading").scatter(rare, exact))
+    return counts.select(
+        (1 + pl.col("newlines").cum_sum() - pl.col("newlines") + pl.col("leading"))
+        .alias("line_number")).to_series()
 
 
 def split_elements(part: pl.DataFrame, count: int, separators: Separators) -> pl.DataFrame:
@@ -198,7 +221,7 @@ def split_elements(part: pl.DataFrame, count: int, separators: Separators) -> pl
     return part.with_columns(
         pl.col("text").str.split_exact(separators.element, count)
         .struct.rename_fields(names).struct.unnest()
-    ).drop("e00").with_columns(_null_if_empty(names[1:]))
+    ).drop("e00", "text").with_columns(_null_if_empty(names[1:]))
 
 
 def _null_if_empty(columns: list[str]) -> list[pl.Expr]:
@@ -224,7 +247,7 @@ def repair_components(part: pl.DataFrame, columns: list[str], separators: Separa
     """Rewrite composites written with a separator other than ISA16 (``22>B>1`` for ``22:B:1``).
 
     A value is repaired when it lacks the declared separator but has a short qualifier or code
-    followed by another separator character. Reports one diagnostic per segment type and
+    followed by another separator character. Reports one diagnostic per element and
     character, at the first segment where it occurs, with the number of values repaired.
     """
     alternates = "".join(c for c in _ALTERNATE_COMPONENTS if c not in separators.reserved())
@@ -232,36 +255,30 @@ def repair_components(part: pl.DataFrame, columns: list[str], separators: Separa
         return part, []
     pattern = r"^[A-Za-z0-9]{1,3}([" + re.escape(alternates) + r"])"
     declared = separators.component
-    found = part.select(
-        "segment_index", "line_number", "segment_id",
-        *[pl.when(pl.col(c).str.contains(declared, literal=True).not_())
-          .then(pl.col(c).str.extract(pattern, 1)).alias(c) for c in columns],
-    )
-    notes, repairs = [], []
+    lacking = part.select([pl.col(c).str.contains(declared, literal=True).not_()
+                           .fill_null(False) for c in columns])
+    notes = []
     for column in columns:
-        used = found.filter(pl.col(column).is_not_null())
-        for char in used.get_column(column).unique(maintain_order=True).to_list():
-            hits = used.filter(pl.col(column) == char)
+        suspects = part.filter(lacking.get_column(column))  # usually none: cheap
+        if suspects.height == 0:
+            continue
+        found = suspects.select("segment_index", "line_number", "segment_id",
+                                alternate=pl.col(column).str.extract(pattern, 1)
+                                ).filter(pl.col("alternate").is_not_null())
+        if found.height == 0:
+            continue
+        repaired = pl.col(column)
+        for (char,), hits in found.group_by("alternate", maintain_order=True):
             first = hits.row(0, named=True)
             notes.append(dx.one(
                 "COMPONENT_SEPARATOR_MISMATCH",
                 f"{first['segment_id']}{column[1:]} uses {char!r} as component separator but "
                 f"ISA16 declares {declared!r} ({hits.height} value(s) read with {char!r})",
                 first["segment_index"], first["line_number"], first["segment_id"]))
-            repairs.append((column, char))
-    if repairs:
-        by_column: dict[str, list[str]] = {}
-        for column, char in repairs:
-            by_column.setdefault(column, []).append(char)
-        part = part.with_columns(
-            found.select([pl.col(c).alias(f"__alt_{c}") for c in by_column]))
-        fixed = []
-        for column, chars in by_column.items():
-            expr = pl.col(column)
-            for char in chars:
-                expr = (pl.when(pl.col(f"__alt_{column}") == char)
+            repaired = (pl.when(pl.col("__alternate") == char)
                         .then(pl.col(column).str.replace_all(char, declared, literal=True))
-                        .otherwise(expr))
-            fixed.append(expr.alias(column))
-        part = part.with_columns(fixed).drop([f"__alt_{c}" for c in by_column])
+                        .otherwise(repaired))
+        part = (part.join(found.select("segment_index", __alternate="alternate"),
+                          on="segment_index", **LEFT)
+                .with_columns(repaired.alias(column)).drop("__alternate"))
     return part, notes

@@ -6,8 +6,12 @@ prefixes each with the lineage columns in ``LINEAGE`` (``client_id``, ``file_id`
 
 Row anchors: ``segment_index`` is the 0-based position, within the file, of the segment that
 starts the row (CLM, LX, CLP, SVC, CAS, PLB, ...). Child rows point at their parent with
-``claim_segment_index`` / ``service_segment_index`` / ``payment_segment_index``, so
-``(file_id, segment_index)`` is a key of every table and parents join without surrogate keys.
+``claim_segment_index`` / ``service_segment_index`` / ``payment_segment_index``, so parents
+join without surrogate keys. ``(file_id, segment_index)`` is the key of every table except
+those that split one segment into several rows, whose key adds the position within it:
+``triplet_number`` (CAS), ``pair_number`` (PLB), ``element_position`` (remarks, supplemental
+values) and, for diagnoses, ``(claim_segment_index, diagnosis_sequence)``. Payments are
+anchored at their ST segment (``payment_segment_index`` = the ST's index).
 
 Columns holding direct patient identifiers are listed in ``PHI_COLUMNS``; the loader replaces
 them by keyed pseudonyms before anything is written (see ``pipelines.ingest.pseudonyms``).

@@ -1,5 +1,6 @@
 """The dashboard against a small hand-made warehouse: what a user sees for a client and month."""
 
+import sys
 from pathlib import Path
 
 import duckdb
@@ -17,6 +18,15 @@ def fresh_cache():
     st.cache_data.clear()
     yield
     st.cache_data.clear()
+
+
+@pytest.fixture(autouse=True)
+def restore_main_module():
+    """Streamlit runs the script as ``__main__`` and leaves it in sys.modules; restore the real
+    one, or worker processes spawned by later tests would re-run the app script."""
+    main = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture

@@ -134,3 +134,34 @@ def test_a_crash_mid_file_leaves_no_partial_rows_and_is_retried(conn, inbox, tmp
     report = ingest(conn, inbox, tmp_path)
     assert report.summary() == {"loaded": 1, "skipped": 1}
     assert counts(conn)["edi_837_claims"] == 2
+
+
+def test_a_large_file_loads_in_chunks_exactly_as_it_would_whole(tmp_path, monkeypatch):
+    from pipelines.ingest import x12_loader
+
+    text = (FIXTURES / "claims.x12").read_text()
+    second = text.replace("000000101", "000000102").replace("*101*", "*102*") \
+        .replace("GE*1*101", "GE*1*102")
+    tables = ["edi_837_claims", "edi_837_service_lines", "edi_837_diagnoses", "x12_diagnostics"]
+    loaded = {}
+    for mode in ("whole", "chunked"):
+        root = tmp_path / mode / "inbox" / "acme-ot"
+        root.mkdir(parents=True)
+        (root / "two_interchanges.x12").write_text(text + second)
+        if mode == "chunked":
+            from pipelines.x12 import iter_x12
+
+            assert len(list(iter_x12(root / "two_interchanges.x12", chunk_bytes=600))) == 2
+            monkeypatch.setattr(x12_loader, "CHUNKED_ABOVE_BYTES", 100)
+            monkeypatch.setattr(x12_loader, "CHUNK_BYTES", 600)
+        with warehouse.connect(tmp_path / mode / "w.duckdb") as connection:
+            report = ingest(connection, root.parent, tmp_path / mode)
+            assert report.summary() == {"loaded": 1}
+            loaded[mode] = {t: connection.sql(f"select * exclude (file_id) from raw.{t} "
+                                              "order by all").fetchall() for t in tables}
+            loaded[mode]["ledger"] = connection.sql(
+                "select claim_count, service_line_count, total_charge_amount, "
+                "interchange_count, transaction_count from raw.ingest_files").fetchall()
+    assert loaded["whole"]["edi_837_claims"] and len(loaded["whole"]["edi_837_claims"]) == 4
+    assert loaded["chunked"] == loaded["whole"]
+    assert loaded["whole"]["ledger"] == [(4, 6, Decimal("460.00"), 2, 2)]

@@ -19,7 +19,7 @@ import duckdb
 import polars as pl
 
 from pipelines import settings
-from pipelines.ingest import clients, ledger, pseudonyms, warehouse
+from pipelines.ingest import clients, ledger, pm_loader, pseudonyms, warehouse
 from pipelines.x12.tables import LINEAGE, X12_TABLES
 
 D = Decimal
@@ -34,33 +34,7 @@ def raw_columns() -> dict[str, dict[str, pl.DataType]]:
     return tables
 
 
-PM_TABLES: dict[str, dict[str, pl.DataType]] = {  # docs/pm-canonical.md + lineage
-    "pm_patient_payments": {
-        "client_id": pl.String, "file_id": pl.String, "payment_id": pl.String,
-        "patient_id": pl.String, "visit_id": pl.String, "claim_id": pl.String,
-        "posting_date": pl.Date, "amount": pl.Decimal(18, 2), "method": pl.String,
-    },
-    "pm_adjustments": {
-        "client_id": pl.String, "file_id": pl.String, "adjustment_id": pl.String,
-        "patient_id": pl.String, "visit_id": pl.String, "claim_id": pl.String,
-        "posting_date": pl.Date, "amount": pl.Decimal(18, 2), "adjustment_type": pl.String,
-        "applies_to": pl.String,
-    },
-    "pm_charges": {
-        "client_id": pl.String, "file_id": pl.String, "charge_id": pl.String,
-        "visit_id": pl.String, "service_id": pl.String, "claim_id": pl.String,
-        "line_id": pl.String, "service_date": pl.Date, "procedure_code": pl.String,
-        "units": pl.Decimal(18, 3), "amount": pl.Decimal(18, 2), "payer_id": pl.String,
-        "status": pl.String,
-    },
-    "pm_payer_contracts": {
-        "client_id": pl.String, "file_id": pl.String, "payer_id": pl.String,
-        "payer_name": pl.String, "procedure_code": pl.String, "modifier": pl.String,
-        "basis": pl.String, "allowed_amount": pl.Decimal(18, 2),
-        "share_of_medicare": pl.Decimal(9, 4), "effective_from": pl.Date,
-        "effective_to": pl.Date,
-    },
-}
+PM_TABLES = pm_loader.pm_table_columns()  # the raw PM tables as the PM loader stores them
 
 
 @dataclass(frozen=True)
@@ -115,7 +89,8 @@ class RawWarehouse:
                         visit_id: str | None = None, patient: str = "P1") -> None:
         n = len(self.rows["pm_patient_payments"]) + 1
         self.rows["pm_patient_payments"].append({
-            "client_id": self.client_id, "file_id": "pm-payments", "payment_id": f"pay-{n}",
+            "client_id": self.client_id, "file_id": "pm-payments", "source_row_number": n,
+            "payment_id": f"pay-{n}",
             "patient_id": patient, "visit_id": visit_id, "claim_id": claim_id,
             "posting_date": posting_date, "amount": D(amount), "method": "card",
         })
@@ -123,7 +98,8 @@ class RawWarehouse:
     def patient_write_off(self, claim_id: str, posting_date: date, amount: str) -> None:
         n = len(self.rows["pm_adjustments"]) + 1
         self.rows["pm_adjustments"].append({
-            "client_id": self.client_id, "file_id": "pm-adjustments", "adjustment_id": f"wo-{n}",
+            "client_id": self.client_id, "file_id": "pm-adjustments", "source_row_number": n,
+            "adjustment_id": f"wo-{n}",
             "patient_id": "P1", "claim_id": claim_id, "posting_date": posting_date,
             "amount": D(amount), "adjustment_type": "small_balance", "applies_to": "patient",
         })
@@ -131,15 +107,18 @@ class RawWarehouse:
     def charge(self, visit_id: str, claim_id: str, code: str, service_date: date) -> None:
         n = len(self.rows["pm_charges"]) + 1
         self.rows["pm_charges"].append({
-            "client_id": self.client_id, "file_id": "pm-charges", "charge_id": f"ch-{n}",
+            "client_id": self.client_id, "file_id": "pm-charges", "source_row_number": n,
+            "charge_id": f"ch-{n}",
             "visit_id": visit_id, "claim_id": claim_id, "procedure_code": code,
             "service_date": service_date, "status": "billed",
         })
 
     def contract(self, payer: Payer, code: str, *, amount: str | None = None,
                  medicare_share: str | None = None, modifier: str | None = None) -> None:
+        n = len(self.rows["pm_payer_contracts"]) + 1
         self.rows["pm_payer_contracts"].append({
-            "client_id": self.client_id, "file_id": "pm-contracts", "payer_id": payer.payer_id,
+            "client_id": self.client_id, "file_id": "pm-contracts", "source_row_number": n,
+            "payer_id": payer.payer_id,
             "payer_name": payer.name, "procedure_code": code, "modifier": modifier,
             "basis": "fixed" if amount is not None else "share_of_medicare",
             "allowed_amount": None if amount is None else D(amount),

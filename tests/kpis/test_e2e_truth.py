@@ -1,11 +1,8 @@
 """End to end against the generator's ground truth: synthesize practices with a seed of our own,
-ingest their 837/835 files with the real X12 loader, load their PM exports into the raw PM
-tables, build every dbt model and test, and compare every KPI of every month in truth.json
+ingest their 837/835 files and PM exports (each practice in its own PM format) with the real
+loaders, build every dbt model and test, and compare every KPI of every month in truth.json
 with marts.kpi_client_monthly: money to the cent, rates and day means to 0.1 percentage point
 (0.001).
-
-The PM exports are loaded here by a stand-in for the PM loader (issue 6): the canonical CSVs
-go into the raw tables the models read, column for column (docs/pm-canonical.md).
 """
 
 from __future__ import annotations
@@ -19,32 +16,13 @@ import pytest
 from pipelines.ingest import warehouse
 from pipelines.ingest.inbox_run import ingest_inbox
 from pipelines.synth import generate
-from tests.kpis.raw_builder import PM_TABLES, dbt_build, query
+from tests.kpis.raw_builder import dbt_build, query
 
 pytestmark = pytest.mark.e2e
 
 SEED = 7_20_2026
-PM_FILES = {"patient_payments.csv": "pm_patient_payments", "adjustments.csv": "pm_adjustments",
-            "charges.csv": "pm_charges", "payer_contracts.csv": "pm_payer_contracts"}
 RENAMED = {"patient_writeoff_amount": "patient_write_off_amount"}  # truth name -> mart name
 RATE_TOLERANCE = 0.001  # 0.1 percentage point
-
-
-def load_pm_exports(conn, inbox: Path) -> None:
-    """What the PM loader will do: each canonical CSV into its raw table, typed, with lineage."""
-    warehouse.ensure_tables(conn, PM_TABLES)
-    for client_dir in sorted(p for p in inbox.iterdir() if p.is_dir()):
-        for file_name, table in PM_FILES.items():
-            path = client_dir / "pm" / file_name
-            if not path.exists():
-                continue
-            header = path.read_text().split("\n", 1)[0].split(",")
-            columns = [f"cast(nullif({name}, '') as {warehouse.duckdb_type(dtype)}) as {name}"
-                       for name, dtype in PM_TABLES[table].items() if name in header]
-            conn.execute(
-                f"insert into raw.{table} by name select ? as client_id, ? as file_id, "
-                f"{', '.join(columns)} from read_csv(?, all_varchar = true, header = true)",
-                [client_dir.name, f"{client_dir.name}/{file_name}", str(path)])
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +34,6 @@ def pipeline(tmp_path_factory) -> tuple[Path, dict[str, dict]]:
     with warehouse.connect(warehouse_path) as conn:
         report = ingest_inbox(conn, inbox, key=b"e2e-test-key", quarantine=work / "quarantine")
         assert not report.failures, [f.message for f in report.failures]
-        load_pm_exports(conn, inbox)
     result = dbt_build(warehouse_path, work)
     assert result.returncode == 0, result.stdout[-4000:]
     truths = {d.name: json.loads((d / "truth.json").read_text())

@@ -23,10 +23,9 @@ def test_raw_ingestion_assets_mirror_their_tables(defs):
         "raw/edi_835_service_payments", "raw/edi_837_claims", "raw/edi_837_diagnoses",
         "raw/edi_837_other_payer_adjustments", "raw/edi_837_other_payer_lines",
         "raw/edi_837_other_payers", "raw/edi_837_service_lines", "raw/edi_supplemental_values",
-        "raw/ingest_files",
-        # PM exports (docs/pm-canonical.md): dbt sources until the PM loader produces them
-        "raw/pm_adjustments", "raw/pm_charges", "raw/pm_patient_payments",
-        "raw/pm_payer_contracts",
+        "raw/ingest_files", "raw/pm_adjustments", "raw/pm_charges", "raw/pm_fee_schedule",
+        "raw/pm_patient_payments", "raw/pm_patients", "raw/pm_payer_contracts",
+        "raw/pm_payer_payments", "raw/pm_rejects", "raw/pm_services", "raw/pm_visits",
         "raw/x12_diagnostics",
     ]
 

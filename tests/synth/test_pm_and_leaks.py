@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import csv
 import json
+import tempfile
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 from x12_check import split
+
+from pipelines.pm.writer import read_export_folder, write_export
 
 TIMED = {"97110", "97112", "97116", "97140", "97530", "97533", "97535", "97537", "97542",
          "97750", "97760", "97761", "97763", "97129", "97130"}
@@ -25,8 +29,28 @@ def cms_units(minutes: int) -> int:
 
 
 def _csv(path: Path) -> list[dict]:
-    with path.open(newline="") as f:
+    """Rows of one canonical PM table. Clients export in their own PM profile (client.yml):
+    those are read through pipelines.pm and re-rendered as canonical CSV first."""
+    client = path.parent.parent
+    canonical = _canonical_pm_dir(client)
+    with (canonical / path.name).open(newline="") as f:
         return list(csv.DictReader(f))
+
+
+_CANONICAL_CACHE: dict[Path, Path] = {}
+
+
+def _canonical_pm_dir(client: Path) -> Path:
+    if client in _CANONICAL_CACHE:
+        return _CANONICAL_CACHE[client]
+    profile = yaml.safe_load((client / "client.yml").read_text())["pm_profile"]
+    if profile == "canonical":
+        folder = client / "pm"
+    else:
+        folder = Path(tempfile.mkdtemp()) / client.name
+        write_export(read_export_folder(client / "pm", profile), "canonical", folder)
+    _CANONICAL_CACHE[client] = folder
+    return folder
 
 
 def _clients(root: Path) -> list[Path]:

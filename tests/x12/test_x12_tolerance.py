@@ -147,3 +147,17 @@ def test_legacy_code_page_bytes_are_kept():
     document = read_x12(text.encode("cp1252"))
     assert document.error is None
     assert document.tables["edi_835_claim_payments"].item(0, "patient_last_name") == "MÜLLER"
+
+
+@pytest.mark.parametrize("rewrite", [
+    lambda t: t.replace("*", "|").replace("|^|", "|}|"),  # other element separator
+    lambda t: t.replace("~\n", "!\n"),  # other segment terminator
+])
+def test_interchange_with_other_separators_is_reported_not_silently_lost(rewrite):
+    remit = fixture_text("835_synthetic.x12")
+    second = rewrite(remit.replace("000000101", "000000102"))
+    document = read_text(remit + second)
+    assert document.error is None
+    assert document.claims == 3  # the first interchange is read in full
+    found = [d for d in document.diagnostics if d.code == "INTERCHANGE_SEPARATORS_DIFFER"]
+    assert found and found[0].severity == "error" and found[0].line_number == 52

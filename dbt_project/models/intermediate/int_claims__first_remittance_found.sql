@@ -37,7 +37,7 @@ first_payment as (
     from remittances
     where not is_reversal
         and claim_payment_amount > 0
-        and (not is_reversed or is_reversed_after_claim_change)
+        and (not is_reversed or is_reversed_by_rework)
     qualify row_number() over (
         partition by claim_id order by payment_date, file_id, segment_index
     ) = 1

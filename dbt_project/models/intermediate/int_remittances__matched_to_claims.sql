@@ -131,7 +131,7 @@ final as (
         remittances.payment_date,
         remittances.is_reversal,
         remittances.is_reversed,
-        remittances.is_reversed_after_claim_change,
+        remittances.is_reversed_by_rework,
         remittances.reversal_remittance_id,
         remittances.reversed_remittance_id,
         remittances.carries_denial,

@@ -150,7 +150,7 @@ final as (
         reverses.reversed_remittance_id,
         reversed_by.reversal_remittance_id is not null as is_reversed,
         corrections_by_practice.reversed_remittance_id is not null
-            as is_reversed_after_claim_change,
+            as is_reversed_by_rework,
         case
             when dated.claim_status_code <> '22' then dated.payer_sequence
             else coalesce(reversed.payer_sequence, 'unknown')

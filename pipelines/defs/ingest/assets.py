@@ -5,6 +5,7 @@ import dagster as dg
 from pipelines import settings
 from pipelines.defs.resources import WarehouseResource
 from pipelines.ingest.inbox_run import ingest_inbox
+from pipelines.ingest.pm_loader import pm_table_columns
 
 EDI_837_TABLES = [
     "edi_837_claims",
@@ -23,6 +24,8 @@ EDI_835_TABLES = [
     "edi_835_provider_adjustments",
 ]
 BOOKKEEPING_TABLES = ["clients", "ingest_files", "x12_diagnostics", "edi_supplemental_values"]
+PM_TABLES = list(pm_table_columns())  # raw.pm_<canonical table> and raw.pm_rejects
+ALL_TABLES = [*EDI_837_TABLES, *EDI_835_TABLES, *PM_TABLES, *BOOKKEEPING_TABLES]
 
 
 def raw_specs() -> list[dg.AssetSpec]:
@@ -35,6 +38,10 @@ def raw_specs() -> list[dg.AssetSpec]:
         *(
             dg.AssetSpec(["raw", t], group_name="ingest_835", kinds={"polars", "duckdb"})
             for t in EDI_835_TABLES
+        ),
+        *(
+            dg.AssetSpec(["raw", t], group_name="ingest_pm", kinds={"polars", "duckdb"})
+            for t in PM_TABLES
         ),
         *(
             dg.AssetSpec(["raw", t], group_name="ingest", kinds={"python", "duckdb"})
@@ -51,7 +58,8 @@ class IngestConfig(dg.Config):
 def ingest_inbox_asset(
     context: dg.AssetExecutionContext, config: IngestConfig, warehouse: WarehouseResource
 ):
-    """One row per claim, line, remittance and adjustment in every X12 file of the inbox.
+    """One row per claim, line, remittance and adjustment in every X12 file of the inbox, and
+    per visit, service, charge, payment, adjustment and rate in every PM export.
 
     Reads ``<inbox>/<client_id>/**``; a file whose content is already in the ledger is
     skipped, a file that cannot be read is quarantined, and each file loads in one transaction.
@@ -67,17 +75,20 @@ def ingest_inbox_asset(
         )
         row_counts = {
             table: conn.sql(f"select count(*) from raw.{table}").fetchall()[0][0]
-            for table in [*EDI_837_TABLES, *EDI_835_TABLES, *BOOKKEEPING_TABLES]
+            for table in ALL_TABLES
         }
         diagnostics = dict(
             conn.sql("select severity, count(*) from raw.x12_diagnostics group by 1").fetchall()
         )
+        pm_files_by_kind = dict(conn.sql(
+            "select kind, count(*) from raw.ingest_files where kind like 'pm%' group by 1"
+        ).fetchall())
     for failure in report.failures:
         context.log.warning(
             f"quarantined {failure.client_id}/{failure.file_name}: {failure.message}"
         )
     errors = [o for o in report.outcomes if o.status == "error"]
-    for table in [*EDI_837_TABLES, *EDI_835_TABLES, *BOOKKEEPING_TABLES]:
+    for table in ALL_TABLES:
         yield dg.MaterializeResult(
             asset_key=["raw", table],
             metadata={
@@ -87,6 +98,7 @@ def ingest_inbox_asset(
                 "files_failed": report.count("failed"),
                 "files_error": len(errors),
                 "diagnostics_by_severity": diagnostics,
+                "pm_files_by_profile": pm_files_by_kind,
                 "inbox": str(inbox),
             },
         )

@@ -22,7 +22,20 @@ def manifest_is_stale(project: DbtProject) -> bool:
             or manifest.stat().st_mtime < newest_source_mtime(Path(project.project_dir)))
 
 
+class ManifestError(RuntimeError):
+    """dbt could not parse the project; the message carries dbt's own error."""
+
+
 def ensure_manifest(project: DbtProject) -> None:
-    """Run ``dbt parse`` when the manifest is missing or older than any project file."""
-    if manifest_is_stale(project):
-        project.preparer.prepare(project)
+    """Run ``dbt parse`` (in this process) when the manifest is missing or stale."""
+    if not manifest_is_stale(project):
+        return
+    from dbt.cli.main import dbtRunner
+
+    result = dbtRunner().invoke([
+        "parse", "--quiet", "--project-dir", str(project.project_dir),
+        "--profiles-dir", str(project.profiles_dir),
+        "--target-path", str(Path(project.manifest_path).parent),
+    ])
+    if not result.success:
+        raise ManifestError(f"dbt parse failed: {result.exception}")

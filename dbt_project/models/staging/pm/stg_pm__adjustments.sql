@@ -1,8 +1,8 @@
 with
 
-source as (
+latest as (
 
-    select * from {{ source('pm', 'pm_adjustments') }}
+    {{ pm_latest_rows('pm_adjustments', ['adjustment_id']) }}
 
 ),
 
@@ -12,15 +12,14 @@ renamed as (
         ---------- ids
         client_id,
         file_id,
-        coalesce(nullif(trim(adjustment_id), ''), file_id || ':' || cast(row_number() over () as varchar))
-            as pm_adjustment_id,
-        nullif(trim(patient_id), '') as patient_id,
-        nullif(trim(visit_id), '') as visit_id,
+        adjustment_id as pm_adjustment_id,
+        patient_id,
+        visit_id,
         nullif(trim(claim_id), '') as patient_control_number,
 
         ---------- codes
-        lower(trim(adjustment_type)) as adjustment_type,
-        lower(coalesce(nullif(trim(applies_to), ''), 'patient')) as applies_to,
+        adjustment_type,
+        applies_to,
 
         ---------- numerics
         cast(amount as decimal(18, 2)) as adjustment_amount,
@@ -28,7 +27,7 @@ renamed as (
         ---------- dates
         posting_date
 
-    from source
+    from latest
 
 )
 

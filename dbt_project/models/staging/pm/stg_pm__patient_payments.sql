@@ -1,8 +1,8 @@
 with
 
-source as (
+latest as (
 
-    select * from {{ source('pm', 'pm_patient_payments') }}
+    {{ pm_latest_rows('pm_patient_payments', ['payment_id']) }}
 
 ),
 
@@ -12,10 +12,9 @@ renamed as (
         ---------- ids
         client_id,
         file_id,
-        coalesce(nullif(trim(payment_id), ''), file_id || ':' || cast(row_number() over () as varchar))
-            as patient_payment_id,
-        nullif(trim(patient_id), '') as patient_id,
-        nullif(trim(visit_id), '') as visit_id,
+        payment_id as patient_payment_id,
+        patient_id,
+        visit_id,
         nullif(trim(claim_id), '') as patient_control_number,
 
         ---------- codes
@@ -27,7 +26,7 @@ renamed as (
         ---------- dates
         posting_date
 
-    from source
+    from latest
 
 )
 
