@@ -104,13 +104,15 @@ class RawWarehouse:
             "amount": D(amount), "adjustment_type": "small_balance", "applies_to": "patient",
         })
 
-    def charge(self, visit_id: str, claim_id: str, code: str, service_date: date) -> None:
+    def charge(self, visit_id: str, claim_id: str, code: str, service_date: date,
+               amount: str = "60.00", units: int = 1) -> None:
         n = len(self.rows["pm_charges"]) + 1
         self.rows["pm_charges"].append({
             "client_id": self.client_id, "file_id": "pm-charges", "source_row_number": n,
             "charge_id": f"ch-{n}",
             "visit_id": visit_id, "claim_id": claim_id, "procedure_code": code,
-            "service_date": service_date, "status": "billed",
+            "service_date": service_date, "units": D(units), "amount": D(amount),
+            "status": "billed",
         })
 
     def contract(self, payer: Payer, code: str, *, amount: str | None = None,

@@ -135,7 +135,7 @@ def build() -> RawWarehouse:
     r.close()
 
     # ------------------------------------------------------------------- PM exports
-    raw.charge("V06", "C06", "97110", d(1, 12))
+    raw.charge("V06", "C06", "97110", d(1, 12), "120.00", 2)
     raw.patient_payment(None, d(1, 12), "40.00", visit_id="V06")  # copay at the desk
     raw.patient_payment("C12", d(3, 2), "10.00")
     raw.patient_payment(None, d(3, 10), "15.00", visit_id="V99")  # a visit never billed
