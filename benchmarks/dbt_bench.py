@@ -114,7 +114,8 @@ def counts(path: Path) -> dict[str, int]:
 
 
 def slowest(run: dict, top: int = 8) -> list[tuple[str, float]]:
-    timed = [(r["unique_id"].split(".")[-1], r["execution_time"]) for r in run["results"]]
+    timed = [(".".join(r["unique_id"].split(".")[2:])[:90], r["execution_time"])
+             for r in run["results"]]
     return sorted(timed, key=lambda item: -item[1])[:top]
 
 
