@@ -19,8 +19,8 @@ from pipelines.ingest.pm_loader import ensure_pm_tables, ingest_pm_file
 from pipelines.ingest.x12_loader import (
     IngestOutcome,
     ensure_x12_tables,
-    ingest_x12_file,
-    parse,
+    ingest_x12_batch,
+    parse_batch,
     skip_if_known,
 )
 from pipelines.x12 import X12Document
@@ -60,23 +60,26 @@ def ingest_inbox(conn: duckdb.DuckDBPyConnection, inbox: Path, *, key: bytes, qu
     report = InboxReport(client_count=client_rows.height)
     to_parse: list[tuple[InboxFile, str]] = []
     pm_files: list[InboxFile] = []
+    known_files = ledger.snapshot(conn)
     for item in discover(inbox):
         if item.kind == "pm":
             pm_files.append(item)
             continue
         file_id = ledger.file_id_of(item.path)
-        skipped = skip_if_known(conn, item, file_id, quarantine=quarantine, force=force)
+        skipped = skip_if_known(conn, item, file_id, quarantine=quarantine, force=force,
+                                known_files=known_files)
         if skipped is not None:
             report.outcomes.append(skipped)
         else:
             to_parse.append((item, file_id))
-    for (item, file_id), document in zip(to_parse, _parsed([i for i, _ in to_parse]),
-                                         strict=True):
-        outcome = ingest_x12_file(conn, item, key=key, quarantine=quarantine, force=force,
-                                  document=document, file_id=file_id)
-        log.info("%s/%s: %s %s", outcome.client_id, outcome.file_name, outcome.status,
-                 outcome.message)
-        report.outcomes.append(outcome)
+    documents = _parsed([item for item, _ in to_parse])
+    for batch in _batches(to_parse, key=lambda pair: pair[0]):
+        parsed = [(item, file_id, next(documents)) for item, file_id in batch]
+        for outcome in ingest_x12_batch(conn, parsed, key=key, quarantine=quarantine,
+                                        force=force):
+            log.info("%s/%s: %s %s", outcome.client_id, outcome.file_name, outcome.status,
+                     outcome.message)
+            report.outcomes.append(outcome)
     profiles_by_client = dict(zip(client_rows["client_id"], client_rows["pm_profile"],
                                   strict=True))
     for item in pm_files:
@@ -88,13 +91,36 @@ def ingest_inbox(conn: duckdb.DuckDBPyConnection, inbox: Path, *, key: bytes, qu
     return report
 
 
-def _parsed(items: list[InboxFile]) -> Iterator[X12Document]:
-    """Documents in the order of ``items``, parsed on every core while the caller loads."""
-    workers = min(os.cpu_count() or 1, len(items))
-    if workers < 2:
-        yield from map(parse, items)
+# Files are read in batches (one vectorized pass each); large inboxes use every core.
+BATCH_FILES, BATCH_BYTES = 256, 32 * 1024 * 1024
+PARALLEL_ABOVE_BYTES = 64 * 1024 * 1024
+
+
+def _batches(items: list, key=lambda item: item) -> list[list]:
+    """Consecutive groups of at most BATCH_FILES files and BATCH_BYTES bytes."""
+    batches: list[list] = [[]]
+    size = 0
+    for item in items:
+        item_size = key(item).path.stat().st_size
+        if batches[-1] and (len(batches[-1]) >= BATCH_FILES or size + item_size > BATCH_BYTES):
+            batches.append([])
+            size = 0
+        batches[-1].append(item)
+        size += item_size
+    return [batch for batch in batches if batch]
+
+
+def _parsed(items: list[InboxFile]) -> Iterator[X12Document | None]:
+    """Documents in the order of ``items`` (None for files read later in chunks)."""
+    batches = _batches(items)
+    total = sum(item.path.stat().st_size for item in items)
+    workers = min(os.cpu_count() or 1, len(batches))
+    if workers < 2 or total <= PARALLEL_ABOVE_BYTES:
+        for batch in batches:
+            yield from parse_batch(batch)
         return
     # spawn, not fork: the parent holds a DuckDB connection and polars' thread pool
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(parse, items, chunksize=8)
+        for documents in pool.map(parse_batch, batches):
+            yield from documents

@@ -107,6 +107,15 @@ def lookup(conn: duckdb.DuckDBPyConnection, client_id: str, file_id: str) -> dic
     return {"status": status, "times_seen": times_seen, "first_seen_at": first_seen_at}
 
 
+def snapshot(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], dict]:
+    """Every ledger entry by (client_id, file_id), as ``lookup`` returns them: one query
+    instead of one per file when a whole inbox is checked."""
+    rows = conn.sql(f"select client_id, file_id, status, times_seen, first_seen_at "
+                    f"from raw.{LEDGER_TABLE}").fetchall()
+    return {(client, file): {"status": status, "times_seen": times, "first_seen_at": first}
+            for client, file, status, times, first in rows}
+
+
 def mark_seen_again(conn: duckdb.DuckDBPyConnection, client_id: str, file_id: str) -> None:
     conn.execute(
         f"update raw.{LEDGER_TABLE} set times_seen = times_seen + 1, last_seen_at = ? "
@@ -116,11 +125,18 @@ def mark_seen_again(conn: duckdb.DuckDBPyConnection, client_id: str, file_id: st
 
 def write(conn: duckdb.DuckDBPyConnection, entry: LedgerEntry) -> None:
     """Insert or replace the entry for (client_id, file_id)."""
-    conn.execute(f"delete from raw.{LEDGER_TABLE} where client_id = ? and file_id = ?",
-                 [entry.client_id, entry.file_id])
-    frame = pl.DataFrame([asdict(entry)], schema=LEDGER_COLUMNS)
-    conn.register("_ledger_row", frame.to_arrow())
+    write_many(conn, [entry])
+
+
+def write_many(conn: duckdb.DuckDBPyConnection, entries: list[LedgerEntry]) -> None:
+    """Insert or replace the entries, keyed by (client_id, file_id)."""
+    if not entries:
+        return
+    frame = pl.DataFrame([asdict(entry) for entry in entries], schema=LEDGER_COLUMNS)
+    conn.register("_ledger_rows", frame.to_arrow())
     try:
-        conn.execute(f"insert into raw.{LEDGER_TABLE} by name select * from _ledger_row")
+        conn.execute(f"delete from raw.{LEDGER_TABLE} as l using _ledger_rows as n "
+                     "where l.client_id = n.client_id and l.file_id = n.file_id")
+        conn.execute(f"insert into raw.{LEDGER_TABLE} by name select * from _ledger_rows")
     finally:
-        conn.unregister("_ledger_row")
+        conn.unregister("_ledger_rows")

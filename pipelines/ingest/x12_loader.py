@@ -15,7 +15,7 @@ import polars as pl
 
 from pipelines.ingest import ledger, pseudonyms, warehouse
 from pipelines.ingest.inbox import InboxFile
-from pipelines.x12 import X12Document, iter_x12, read_x12
+from pipelines.x12 import X12Document, diagnostics_frame, iter_x12, read_x12, read_x12_batch
 from pipelines.x12.tables import LINEAGE, X12_TABLES
 
 log = logging.getLogger(__name__)
@@ -51,9 +51,14 @@ def ensure_x12_tables(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 def skip_if_known(conn: duckdb.DuckDBPyConnection, item: InboxFile, file_id: str, *,
-                  quarantine: Path, force: bool) -> IngestOutcome | None:
-    """The outcome for a file whose content the ledger already holds, else None (parse it)."""
-    known = ledger.lookup(conn, item.client_id, file_id)
+                  quarantine: Path, force: bool,
+                  known_files: dict | None = None) -> IngestOutcome | None:
+    """The outcome for a file whose content the ledger already holds, else None (parse it).
+
+    ``known_files`` is a ``ledger.snapshot`` to consult instead of querying per file.
+    """
+    known = (known_files.get((item.client_id, file_id)) if known_files is not None
+             else ledger.lookup(conn, item.client_id, file_id))
     if not known or force or known["status"] == "error":
         return None
     ledger.mark_seen_again(conn, item.client_id, file_id)
@@ -68,14 +73,15 @@ CHUNKED_ABOVE_BYTES = 64 * 1024 * 1024
 CHUNK_BYTES = 16 * 1024 * 1024
 
 
-def parse(item: InboxFile) -> X12Document | None:
-    """Read one small file (run in worker processes: it touches no database).
+def parse_batch(items: list[InboxFile]) -> list[X12Document | None]:
+    """Read small files in one vectorized pass (safe in worker processes: no database).
 
     None for a large file: it is read chunk by chunk while it loads.
     """
-    if item.path.stat().st_size > CHUNKED_ABOVE_BYTES:
-        return None
-    return read_x12(item.path, file_name=item.name)
+    small = [item for item in items if item.path.stat().st_size <= CHUNKED_ABOVE_BYTES]
+    documents = iter(read_x12_batch([i.path for i in small], [i.name for i in small]))
+    return [next(documents) if item.path.stat().st_size <= CHUNKED_ABOVE_BYTES else None
+            for item in items]
 
 
 def _documents(item: InboxFile, document: X12Document | None) -> Iterator[X12Document]:
@@ -87,20 +93,79 @@ def _documents(item: InboxFile, document: X12Document | None) -> Iterator[X12Doc
         yield read_x12(item.path, file_name=item.name)
 
 
-def ingest_x12_file(conn: duckdb.DuckDBPyConnection, item: InboxFile, *, key: bytes,
-                    quarantine: Path, force: bool = False,
-                    document: X12Document | None = None,
-                    file_id: str | None = None) -> IngestOutcome:
-    """Load one file, in one transaction, unless its content is already in the ledger.
+def ingest_x12_batch(conn: duckdb.DuckDBPyConnection,
+                     parsed: list[tuple[InboxFile, str, X12Document | None]], *, key: bytes,
+                     quarantine: Path, force: bool = False) -> list[IngestOutcome]:
+    """Load many parsed files (``(item, file_id, document)``) in one transaction.
 
-    ``document`` may be passed when the file was already parsed (in a worker process).
-    A large file is read and inserted chunk by chunk inside the same transaction.
+    Unreadable files are quarantined, known content is skipped, large files (document None)
+    load on their own, chunk by chunk. If the shared transaction fails, it is rolled back and
+    each file is loaded on its own, so one bad file cannot keep the others out.
     """
-    file_id = file_id or ledger.file_id_of(item.path)
-    skipped = skip_if_known(conn, item, file_id, quarantine=quarantine, force=force)
-    if skipped is not None:
-        return skipped
-    known = ledger.lookup(conn, item.client_id, file_id)
+    outcomes: dict[int, IngestOutcome] = {}
+    pending: list[tuple[int, ledger.LedgerEntry, X12Document, bool]] = []
+    known_files = ledger.snapshot(conn)
+    seen: dict[tuple[str, str], str] = {}
+    for index, (item, file_id, document) in enumerate(parsed):
+        first_name = seen.get((item.client_id, file_id))
+        if first_name is not None:
+            outcomes[index] = IngestOutcome(item.client_id, item.name, file_id, "skipped",
+                                            message=f"same content as {first_name}")
+            continue
+        skipped = skip_if_known(conn, item, file_id, quarantine=quarantine, force=force,
+                                known_files=known_files)
+        if skipped is not None:
+            outcomes[index] = skipped
+            continue
+        seen[(item.client_id, file_id)] = item.name
+        if document is None:
+            outcomes[index] = ingest_x12_file(conn, item, key=key, quarantine=quarantine,
+                                              force=force, file_id=file_id)
+            continue
+        entry, known = _new_entry(conn, item, file_id, known_files)
+        if document.error is not None:
+            outcomes[index] = _fail(conn, item, entry, document.error.message,
+                                    _location(document.error), quarantine)
+            continue
+        _add_counts(entry, document)
+        pending.append((index, entry, document, known))
+    if pending:
+        outcomes.update(_load_together(conn, parsed, pending, key, quarantine, force))
+    return [outcomes[index] for index in range(len(parsed))]
+
+
+def _load_together(conn, parsed, pending, key, quarantine, force) -> dict[int, IngestOutcome]:
+    entries = [entry for _, entry, _, _ in pending]
+    conn.begin()
+    try:
+        _delete_rows(conn, [e for _, e, _, known in pending if known])
+        for _, entry, document, _ in pending:
+            entry.row_count = sum(frame.height for name, frame in document.tables.items()
+                                  if name in X12_TABLES)
+            entry.loaded_at = ledger.now()
+        _insert_rows(conn, [(entry, document) for _, entry, document, _ in pending], key)
+        ledger.write_many(conn, entries)
+        conn.commit()
+    except Exception:
+        conn.rollback()
+        if len(pending) == 1:
+            raise
+        log.warning("batch load of %d files failed; loading them one by one", len(pending))
+        return {index: ingest_x12_file(conn, parsed[index][0], key=key, quarantine=quarantine,
+                                       force=force, document=document, file_id=entry.file_id)
+                for index, entry, document, _ in pending}
+    return {index: IngestOutcome(entry.client_id, entry.file_name, entry.file_id,
+                                 "reloaded" if known else "loaded", entry.kind,
+                                 entry.row_count, entry.diagnostic_count)
+            for index, entry, _, known in pending}
+
+
+def _new_entry(conn: duckdb.DuckDBPyConnection, item: InboxFile, file_id: str,
+               known_files: dict | None = None) -> tuple[ledger.LedgerEntry, bool]:
+    """A fresh ledger entry, carrying first-seen and times-seen of an earlier sighting; and
+    whether that sighting had loaded rows that must be replaced."""
+    known = (known_files.get((item.client_id, file_id)) if known_files is not None
+             else ledger.lookup(conn, item.client_id, file_id))
     entry = ledger.LedgerEntry(
         client_id=item.client_id, file_id=file_id, file_name=item.name,
         source_path=str(item.path), kind="unknown", status="loaded",
@@ -109,18 +174,33 @@ def ingest_x12_file(conn: duckdb.DuckDBPyConnection, item: InboxFile, *, key: by
     )
     if known:
         entry.first_seen_at, entry.times_seen = known["first_seen_at"], known["times_seen"] + 1
+    return entry, bool(known and known["status"] == "loaded")
 
+
+def ingest_x12_file(conn: duckdb.DuckDBPyConnection, item: InboxFile, *, key: bytes,
+                    quarantine: Path, force: bool = False,
+                    document: X12Document | None = None,
+                    file_id: str | None = None) -> IngestOutcome:
+    """Load one file, in its own transaction, unless its content is already in the ledger.
+
+    ``document`` may be passed when the file was already parsed. A large file is read and
+    inserted chunk by chunk inside the one transaction.
+    """
+    file_id = file_id or ledger.file_id_of(item.path)
+    skipped = skip_if_known(conn, item, file_id, quarantine=quarantine, force=force)
+    if skipped is not None:
+        return skipped
+    entry, known = _new_entry(conn, item, file_id)
     conn.begin()
     try:
-        _delete_rows(conn, item.client_id, file_id)
+        _delete_rows(conn, [entry] if known else [])
         for part in _documents(item, document):
             if part.error is not None:
                 conn.rollback()
                 return _fail(conn, item, entry, part.error.message, _location(part.error),
                              quarantine)
             _add_counts(entry, part)
-            entry.row_count += _insert_rows(conn, item.client_id, file_id, part, key)
-            _write_diagnostics(conn, item, file_id, part)
+            entry.row_count += _insert_rows(conn, [(entry, part)], key)
         entry.loaded_at = ledger.now()
         ledger.write(conn, entry)
         conn.commit()
@@ -133,7 +213,7 @@ def ingest_x12_file(conn: duckdb.DuckDBPyConnection, item: InboxFile, *, key: by
         ledger.write(conn, entry)
         return IngestOutcome(item.client_id, item.name, file_id, "error", entry.kind,
                              message=entry.error_message)
-    status = "reloaded" if known and known["status"] == "loaded" else "loaded"
+    status = "reloaded" if known else "loaded"
     return IngestOutcome(item.client_id, item.name, file_id, status, entry.kind,
                          entry.row_count, entry.diagnostic_count)
 
@@ -152,39 +232,48 @@ def _add_counts(entry: ledger.LedgerEntry, part: X12Document) -> None:
     entry.error_count += sum(d.severity == "error" for d in part.diagnostics)
 
 
-def _delete_rows(conn: duckdb.DuckDBPyConnection, client_id: str, file_id: str) -> None:
-    for table in (*X12_TABLES, ledger.DIAGNOSTICS_TABLE):
-        conn.execute(f"delete from raw.{table} where client_id = ? and file_id = ?",
-                     [client_id, file_id])
+def _delete_rows(conn: duckdb.DuckDBPyConnection, entries: list[ledger.LedgerEntry]) -> None:
+    """Remove the rows earlier loads of these files left (re-ingest replaces, never adds)."""
+    if not entries:
+        return
+    keys = pl.DataFrame({"client_id": [e.client_id for e in entries],
+                         "file_id": [e.file_id for e in entries]})
+    conn.register("_reloading", keys.to_arrow())
+    try:
+        for table in (*X12_TABLES, ledger.DIAGNOSTICS_TABLE):
+            conn.execute(f"delete from raw.{table} as t using _reloading as r "
+                         "where t.client_id = r.client_id and t.file_id = r.file_id")
+    finally:
+        conn.unregister("_reloading")
 
 
-def _insert_rows(conn: duckdb.DuckDBPyConnection, client_id: str, file_id: str,
-                 document: X12Document, key: bytes) -> int:
+def _insert_rows(conn: duckdb.DuckDBPyConnection,
+                 loads: list[tuple[ledger.LedgerEntry, X12Document]], key: bytes) -> int:
+    """Insert every table of every document, one insert per table, with lineage and
+    pseudonyms; and their diagnostics. Returns the table rows written."""
     rows = 0
     for table in X12_TABLES:
-        frame = document.tables.get(table)
-        if frame is None or frame.height == 0:
+        frames = [document.tables[table].with_columns(client_id=pl.lit(entry.client_id),
+                                                      file_id=pl.lit(entry.file_id))
+                  for entry, document in loads
+                  if table in document.tables and document.tables[table].height]
+        if not frames:
             continue
+        frame = pl.concat(frames, how="vertical")
         pseudonymize = pseudonyms.PSEUDONYMIZERS.get(table)
         if pseudonymize is not None:
             frame = pseudonymize(frame, key)
-        frame = frame.with_columns(client_id=pl.lit(client_id), file_id=pl.lit(file_id))
         rows += warehouse.insert_frame(conn, table, frame)
+    diagnostics = [
+        diagnostics_frame(document).with_columns(client_id=pl.lit(entry.client_id),
+                                                 file_id=pl.lit(entry.file_id),
+                                                 file_name=pl.lit(entry.file_name))
+        for entry, document in loads if document.diagnostics_table.height
+    ]
+    if diagnostics:
+        frame = pl.concat(diagnostics, how="vertical").select(list(ledger.DIAGNOSTICS_COLUMNS))
+        warehouse.insert_frame(conn, ledger.DIAGNOSTICS_TABLE, frame)
     return rows
-
-
-def _write_diagnostics(conn: duckdb.DuckDBPyConnection, item: InboxFile, file_id: str,
-                       document: X12Document) -> None:
-    if not document.diagnostics:
-        return
-    frame = pl.DataFrame(
-        [{"client_id": item.client_id, "file_id": file_id, "file_name": item.name,
-          "severity": d.severity, "code": d.code, "message": d.message,
-          "segment_index": d.segment_index, "line_number": d.line_number,
-          "segment_id": d.segment_id} for d in document.diagnostics],
-        schema=ledger.DIAGNOSTICS_COLUMNS,
-    )
-    warehouse.insert_frame(conn, ledger.DIAGNOSTICS_TABLE, frame)
 
 
 def _location(error) -> str:

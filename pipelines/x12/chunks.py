@@ -4,22 +4,53 @@ The file is read in blocks and cut just before an ST segment, so every chunk hol
 ST..SE transactions. A chunk that starts inside an open interchange or group gets that ISA and
 GS repeated in front (marked as carried, not counted twice), so its rows carry the right
 control numbers; envelope counts (GE01, IEA01) are checked across chunks. Segment indexes and
-line numbers are those of the whole file, so diagnostics and row keys match ``read_x12``.
+line numbers are those of the whole file, so diagnostics and row keys match a single read. A
+block is also cut at an ISA declaring other separators, and what follows is read with those.
+
+``read_x12`` reads large files this way and puts the chunks together (``read_in_chunks``).
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 
-from pipelines.x12.document import X12Document, X12Error
-from pipelines.x12.envelope import Carry
-from pipelines.x12.reader import read_segments, read_x12
-from pipelines.x12.segments import Separators, Source, detect_separators, open_source, tokenize
+from pipelines.x12 import diagnostics as dx
+from pipelines.x12.document import X12Document, X12Error, empty_table, table_names
+from pipelines.x12.envelope import (
+    END_OF_CHUNK,
+    END_OF_FILE,
+    END_OF_INTERCHANGES,
+    Carry,
+    PieceSpec,
+)
+from pipelines.x12.reader import DEFECTS, money, read_failed, read_group
+from pipelines.x12.segments import (
+    Separators,
+    as_utf8,
+    detect_separators,
+    interchange_cuts,
+    open_source,
+    tokenize,
+)
 
 DEFAULT_CHUNK_BYTES = 64 * 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class ChunkState:
+    """What a chunk's document hands to the next chunk and to ``read_in_chunks``."""
+
+    carry: Carry = field(default_factory=Carry)
+    transaction_set: str | None = None
+    first_tx: int | None = None
+    st_line: int | None = None
 
 
 def iter_x12(path: Path | str, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
@@ -27,9 +58,21 @@ def iter_x12(path: Path | str, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
     """Yield documents of about ``chunk_bytes`` each (a transaction larger than that is kept
     whole). A file that cannot be read yields one document with ``error`` set."""
     path = Path(path)
-    file_name = file_name or str(path)
+    yield from _documents(path, chunk_bytes, file_name or str(path))
+
+
+def read_in_chunks(source: Path | str | bytes, chunk_bytes: int, file_name: str | None,
+                   ) -> X12Document:
+    """One document for a large file read chunk by chunk (what ``read_x12`` returns)."""
+    return merge(list(_documents(source, chunk_bytes, file_name)), file_name)
+
+
+def _documents(source: Path | str | bytes, chunk_bytes: int, file_name: str | None,
+               ) -> Iterator[X12Document]:
+    from pipelines.x12.batch import read_x12_batch
+
     try:
-        opened = open_source(path)
+        opened = open_source(source)
         separators, notes = detect_separators(opened.head)
     except X12Error as error:
         yield X12Document(file_name=file_name, error=error)
@@ -38,63 +81,96 @@ def iter_x12(path: Path | str, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
         yield X12Document(file_name=file_name, error=X12Error(
             "NOT_X12", f"cannot read the file: {error.strerror or error}"))
         return
-    if opened.path is None or path.stat().st_size <= chunk_bytes:
-        yield read_x12(path, file_name)  # small, or UTF-16 (decoded whole)
+    size = opened.path.stat().st_size if opened.path is not None else len(opened.data)
+    if size <= chunk_bytes:
+        yield read_x12_batch([source], [file_name])[0]
         return
-    yield from _chunks(path, separators, notes, chunk_bytes, file_name, opened.head)
+    newline = "\n" if b"\n" in opened.head else "\r"
+    if opened.path is not None:
+        with open(opened.path, "rb") as reader:
+            yield from _chunks(reader, separators, [*opened.notes, *notes], chunk_bytes,
+                               file_name, newline)
+    else:
+        yield from _chunks(io.BytesIO(opened.data), separators, [*opened.notes, *notes],
+                           chunk_bytes, file_name, newline)
 
 
-def _chunks(path: Path, separators: Separators, notes: list[pl.DataFrame], chunk_bytes: int,
-            file_name: str, head: bytes) -> Iterator[X12Document]:
-    newline = b"\n" if b"\n" in head else b"\r"
+def _chunks(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
+            chunk_bytes: int, file_name: str | None, newline: str) -> Iterator[X12Document]:
     header: pl.DataFrame | None = None  # open ISA/GS segments, carried into the next chunk
-    carry = Carry()
+    state = ChunkState()
     segment_offset = line_offset = 0
-    for data, final in _blocks(path, separators, chunk_bytes):
+    for data, block_separators, end, switch in _blocks(reader, separators, chunk_bytes):
+        findings = list(notes) if segment_offset == 0 else []
+        if switch is not None:
+            header, state = None, ChunkState()
+            findings += [dx.one(code, message, segment_offset, line_offset + 1, "ISA")
+                         for code, message in switch]
         prefix = b""
         if header is not None and header.height:
-            prefix = ("".join(text + separators.segment for text in header.get_column("text"))
-                      ).encode()
-        segments = tokenize(Source(data=prefix + data, path=None, head=head), separators)
+            prefix = ("".join(text + block_separators.segment
+                              for text in header.get_column("text"))).encode()
+        segments = tokenize([as_utf8(prefix + data)], block_separators, newline)
         carried = header.height if header is not None else 0
         segments = _renumber(segments, header, carried, segment_offset, line_offset,
-                             prefix.count(newline))
+                             prefix.count(newline.encode()))
         try:
-            document = read_segments(segments, separators, file_name,
-                                     notes=notes if segment_offset == 0 else [],
-                                     carried_rows=carried, carry=carry, final=final)
-        except X12Error as error:
-            yield X12Document(file_name=file_name, error=error)
-            return
+            result = read_group(segments, block_separators,
+                                [PieceSpec(end, True, 0)], carried_rows=carried,
+                                carry=state.carry)
+            document = single_document(result, file_name, findings, state)
+        except DEFECTS as error:  # a reader defect: reported on this file, not raised
+            document = read_failed(file_name, error)
         yield document
-        carry = document.carry
+        if document.error is not None:
+            return
+        state = document.carry
         header = _open_envelope(segments)
         segment_offset += segments.height - carried
-        line_offset += data.count(newline)
+        line_offset += data.count(newline.encode())
 
 
-def _blocks(path: Path, separators: Separators, chunk_bytes: int):
-    """(bytes, is_last) cut just before an ST that is not the first of the buffer."""
+def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
+            ) -> Iterator[tuple[bytes, Separators, str, tuple | None]]:
+    """(bytes, their separators, how the block ends, findings when it starts an interchange
+    with other separators): cut just before an ST that is not the first of the buffer, or at
+    an ISA declaring other separators."""
+    pending, switch, first = b"", None, True
+    while True:
+        block = reader.read(chunk_bytes)
+        if first:
+            block, first = block.removeprefix(_BOM), False
+        buffer = pending + block
+        cuts = interchange_cuts(buffer, separators)
+        while cuts:  # another interchange's separators: cut there
+            here = cuts[0]
+            yield buffer[:here.start], separators, END_OF_INTERCHANGES, switch
+            buffer = buffer[here.start:]
+            separators = here.separators
+            switch = (("INTERCHANGE_SEPARATORS_DIFFER", _differ(separators)), *here.findings)
+            cuts = interchange_cuts(buffer, separators)
+        if not block:
+            if buffer:
+                yield buffer, separators, END_OF_FILE, switch
+            return
+        cut = _last_transaction_start(buffer, separators)
+        if cut is None:
+            pending = buffer
+            continue
+        pending = buffer[cut:]
+        yield buffer[:cut], separators, END_OF_CHUNK, switch
+        switch = None
+
+
+def _differ(separators: Separators) -> str:
+    return (f"this interchange declares other separators than the one before it (element "
+            f"{separators.element!r}, component {separators.component!r}, segment terminator "
+            f"{separators.segment!r}); it is read with its own")
+
+
+def _last_transaction_start(buffer: bytes, separators: Separators) -> int | None:
     marker = b"ST" + separators.element.encode()
-    terminator = separators.segment.encode()
-    pending = b""
-    with open(path, "rb") as handle:
-        while True:
-            block = handle.read(chunk_bytes)
-            if not block:
-                if pending:
-                    yield pending, True
-                return
-            buffer = pending + block
-            cut = _last_transaction_start(buffer, marker, terminator)
-            if cut is None:
-                pending = buffer
-                continue
-            pending = buffer[cut:]
-            yield buffer[:cut], False
-
-
-def _last_transaction_start(buffer: bytes, marker: bytes, terminator: bytes) -> int | None:
+    terminator = separators.segment.encode("latin-1")
     first = _first_transaction_start(buffer, marker, terminator)
     position = len(buffer)
     while True:
@@ -125,12 +201,14 @@ def _after_terminator(buffer: bytes, position: int, terminator: bytes) -> bool:
 def _renumber(segments: pl.DataFrame, header: pl.DataFrame | None, carried: int,
               segment_offset: int, line_offset: int, prefix_lines: int) -> pl.DataFrame:
     """File-wide segment indexes and line numbers for a chunk's segments."""
-    own = segments.slice(carried).with_columns(
-        segment_index=pl.col("segment_index") - carried + segment_offset,
-        line_number=pl.col("line_number") - prefix_lines + line_offset)
+    own = segments.slice(carried).select(
+        "piece",
+        segment_index=pl.col("local_index") - carried + segment_offset,
+        line_number=pl.col("line_number") - prefix_lines + line_offset,
+        segment_id="segment_id", text="text")
     if not carried:
         return own
-    return pl.concat([header.select(segments.columns), own])
+    return pl.concat([header.select(own.columns), own])
 
 
 def _open_envelope(segments: pl.DataFrame) -> pl.DataFrame:
@@ -144,3 +222,70 @@ def _open_envelope(segments: pl.DataFrame) -> pl.DataFrame:
         if last_gs.height and last_gs.item(0, "segment_id") == "GS":
             rows.append(last_gs)
     return pl.concat(rows) if rows else segments.clear()
+
+
+def single_document(result, file_name: str | None, notes: list[pl.DataFrame],
+                    state: ChunkState) -> X12Document:
+    """The document of a group holding one piece whose indexes are the file's own."""
+    if 0 in result.errors:
+        return X12Document(file_name=file_name, error=result.errors[0])
+    info = result.pieces.row(0, named=True) if result.pieces.height else None
+    kind = info["kind"] if info and info["transaction_set"] else "unknown"
+    family = "835" if kind == "835" else "837"
+    tables = {}
+    for name in table_names(kind):
+        frame = result.tables.get(family, {}).get(name)
+        tables[name] = frame if frame is not None else empty_table(name)
+    following = ChunkState(result.carry, info and info["transaction_set"],
+                           info and info["first_tx"], info and info["st_line"])
+    return X12Document(
+        file_name=file_name,
+        kind=kind,
+        version=info["version"] if info else None,
+        interchanges=info["interchanges"] if info else 0,
+        transactions=info["transactions"] if info else 0,
+        claims=(info and info.get("claims")) or 0,
+        service_lines=(info and info.get("service_lines")) or 0,
+        total_charge=money(info and info.get("total_charge")),
+        total_paid=money(info and info.get("total_paid")) if kind == "835" else None,
+        tables=tables,
+        diagnostics_table=dx.combine([*notes, result.diagnostics]),
+        carry=following,
+    )
+
+
+def merge(documents: list[X12Document], file_name: str | None) -> X12Document:
+    """The chunks of one file as one document (an error in any chunk is the file's error)."""
+    for document in documents:
+        if document.error is not None:
+            return X12Document(file_name=file_name, error=document.error)
+    read = [d for d in documents if d.kind != "unknown"]
+    if not read:
+        return documents[0] if documents else X12Document(file_name=file_name, error=X12Error(
+            "EMPTY_FILE", "the file holds no segments"))
+    first = read[0]
+    sets = [d.carry.transaction_set for d in read]
+    other = next((d for d in read if d.carry.transaction_set != sets[0]), None)
+    if other is not None:
+        return X12Document(file_name=file_name, error=X12Error(
+            "MIXED_TRANSACTIONS",
+            f"the file mixes transaction sets {sets[0]}, {other.carry.transaction_set}",
+            segment_index=other.carry.first_tx, line_number=other.carry.st_line,
+            segment_id="ST"))
+    tables = {name: pl.concat([d.tables[name] for d in read], rechunk=False)
+              for name in table_names(first.kind)}
+    diagnostics = [d.diagnostics_table for d in documents if d.diagnostics_table.height]
+    return X12Document(
+        file_name=file_name,
+        kind=first.kind,
+        version=first.version,
+        interchanges=sum(d.interchanges for d in documents),
+        transactions=sum(d.transactions for d in documents),
+        claims=sum(d.claims for d in documents),
+        service_lines=sum(d.service_lines for d in documents),
+        total_charge=money(sum(d.total_charge for d in documents)),
+        total_paid=money(sum(d.total_paid or 0 for d in documents))
+        if first.kind == "835" else None,
+        tables=tables,
+        diagnostics_table=dx.combine(diagnostics),
+    )

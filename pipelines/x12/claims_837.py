@@ -54,17 +54,27 @@ CLOSE_CLAIM = ("HL", "ST", "SE")
 
 
 def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separators,
-          kind: str):
-    """The 837 raw tables, diagnostics and totals of one document."""
+          kinds: dict[int, str | None]):
+    """The 837 raw tables, diagnostics and per-piece totals of the pieces in ``segments``.
+
+    ``kinds`` maps each piece to 837P or 837I, or to None when its transactions carry no
+    version: such a piece is 837I when it has SV2 service lines and no SV1, else 837P (the
+    mapping is completed in place)."""
     body = _loops(segments.filter(pl.col("tx_index").is_not_null()))
     parts = Parts(body, separators)
-    if not any(transactions.get_column("implementation_version").is_not_null()):
-        kind = "837I" if parts.raw("SV2").height and not parts.raw("SV1").height else "837P"
+    if any(kind is None for kind in kinds.values()):
+        sv1 = set(parts.raw("SV1").get_column("piece").unique().to_list())
+        sv2 = set(parts.raw("SV2").get_column("piece").unique().to_list())
+        for piece, kind in kinds.items():
+            if kind is None:
+                kinds[piece] = "837I" if piece in sv2 and piece not in sv1 else "837P"
+    transactions = transactions.with_columns(transaction_type=pl.col("piece").replace_strict(
+        kinds, return_dtype=pl.String))
     notes: list[pl.DataFrame] = unknown_segments(body, KNOWN, "837")
     used: list[pl.Series] = []
     loops = _loop_codes(body, parts)
 
-    claims, claim_notes = _claims(parts, separators, used, kind)
+    claims, claim_notes = _claims(parts, separators, used)
     lines, line_notes = _service_lines(parts, separators, used)
     diagnoses, hi_values, dx_notes = _diagnoses(parts, separators)
     other_payers, payer_notes = _other_payers(parts, used)
@@ -79,11 +89,10 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     notes += _structure(body, parts, loops)
     supplemental = pl.concat([_supplemental(parts, used), hi_values], how="diagonal_relaxed")
     supplemental = supplemental.join(loops, on="loop_index", **LEFT).with_columns(
-        transaction_type=pl.lit(kind), loop_segment_index="loop_index").sort(
-        "segment_index", "element_position")
+        loop_segment_index="loop_index").sort("segment_index", "element_position")
 
     tables = {
-        "edi_837_claims": claims.with_columns(transaction_type=pl.lit(kind)),
+        "edi_837_claims": claims,
         "edi_837_diagnoses": diagnoses,
         "edi_837_service_lines": lines,
         "edi_837_other_payers": other_payers,
@@ -93,13 +102,10 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     }
     tables = {name: conform(with_envelope(frame, transactions), X12_TABLES[name])
               for name, frame in tables.items()}
-    totals = {
-        "kind": kind,
-        "claims": claims.height,
-        "service_lines": lines.height,
-        "total_charge": claims.get_column("claim_charge_amount").sum(),
-        "total_paid": None,
-    }
+    lines_per_piece = lines.group_by("piece").agg(service_lines=pl.len())
+    totals = claims.group_by("piece").agg(
+        claims=pl.len(), total_charge=pl.col("claim_charge_amount").sum(),
+    ).join(lines_per_piece, on="piece", how="full", coalesce=True)
     return tables, notes, totals
 
 
@@ -171,7 +177,7 @@ def _in_loops(frame: pl.DataFrame, openers: pl.DataFrame) -> pl.DataFrame:
         openers.get_column("segment_index").implode()))
 
 
-def _claims(parts: Parts, separators: Separators, used: list[pl.Series], kind: str):
+def _claims(parts: Parts, separators: Separators, used: list[pl.Series]):
     hl, notes = _hierarchy(parts)
     clm, repair_notes = repair_components(parts.get("CLM", 20), ["e05"], separators)
     notes += repair_notes

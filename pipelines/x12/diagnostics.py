@@ -32,8 +32,8 @@ CODES: dict[str, tuple[str, str]] = {
     "NO_ENVELOPE": (INFO, "the file starts at ST, without ISA/GS envelope"),
     "ISA_NOT_FIXED_WIDTH": (WARNING, "the ISA segment is not the fixed 106 characters"),
     "COMPONENT_SEPARATOR_MISMATCH": (WARNING, "a composite uses a separator other than ISA16"),
-    "INTERCHANGE_SEPARATORS_DIFFER": (ERROR, "an interchange declares other separators than "
-                                      "the first one; it is not read"),
+    "INTERCHANGE_SEPARATORS_DIFFER": (WARNING, "an interchange declares other separators "
+                                      "than the one before it; it is read with its own"),
     # envelope integrity
     "SE_COUNT_MISMATCH": (WARNING, "SE01 differs from the number of segments in ST..SE"),
     "SE_CONTROL_MISMATCH": (WARNING, "SE02 differs from ST02"),
@@ -67,6 +67,9 @@ def found(rows: pl.DataFrame, code: str, message: pl.Expr | str) -> pl.DataFrame
     severity = CODES[code][0]
     if isinstance(message, str):
         message = pl.lit(message)
+    if rows.height and max(rows.n_chunks("all")) > 1:
+        # polars 2.1 can panic formatting columns chunked differently (an empty first chunk)
+        rows = rows.rechunk()
     return rows.select(
         pl.lit(severity).alias("severity"),
         pl.lit(code).alias("code"),

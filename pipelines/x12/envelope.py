@@ -1,7 +1,10 @@
 """The ISA/GS/ST envelope: which transaction each segment belongs to, and its integrity.
 
 Everything here works on the few envelope segments plus one forward fill over all segments,
-so a file with a hundred thousand transactions costs the same as one with one.
+so a file with a hundred thousand transactions costs the same as one with one, and a batch of a
+thousand files costs the same as one file: the segments of many *pieces* (a file, or a run of
+its interchanges that share separators, or a chunk of a large file) are read at once, and a
+piece that cannot be read gets its own ``X12Error`` without touching the others.
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ from pipelines.x12.segments import Separators, split_elements
 
 ENVELOPE_IDS = ("ISA", "GS", "ST", "SE", "GE", "IEA")
 SUPPORTED = {"837", "835"}
+# How a piece ends: at the end of its file (an open ST/GS/ISA there means the file is
+# truncated), before another interchange of the same file (an open one is a warning), or at
+# the end of a chunk of a large file (open ones continue in the next chunk).
+END_OF_FILE, END_OF_INTERCHANGES, END_OF_CHUNK = "file", "interchanges", "chunk"
 
 
 @dataclass
@@ -27,12 +34,20 @@ class Carry:
     transactions_in_group: dict[int, int] = field(default_factory=dict)  # GS index -> ST seen
 
 
+@dataclass(frozen=True)
+class PieceSpec:
+    """What the envelope needs to know about one piece besides its segments."""
+
+    end: str  # END_OF_FILE, END_OF_INTERCHANGES or END_OF_CHUNK
+    alone: bool  # the only piece of its file: a piece without ST is then an error
+    offset: int  # subtract from a segment_index to get its position in the file (messages)
+
+
 @dataclass
 class Envelope:
-    transactions: pl.DataFrame  # one row per ST: tx_index and the envelope columns
-    interchanges: int
-    kind: str
-    version: str | None
+    transactions: pl.DataFrame  # one row per ST: tx_index, piece and the envelope columns
+    pieces: pl.DataFrame  # one row per piece read: kind, version, interchanges, transactions
+    errors: dict[int, X12Error]  # piece -> why it cannot be read
     diagnostics: list[pl.DataFrame]
     carry: Carry
 
@@ -41,121 +56,181 @@ def _int(column: str) -> pl.Expr:
     return pl.col(column).str.strip_chars().cast(pl.Int64, strict=False)
 
 
-def read_envelope(segments: pl.DataFrame, separators: Separators, *, carried_rows: int = 0,
-                  carry: Carry | None = None, final: bool = True,
-                  ) -> tuple[pl.DataFrame, Envelope]:
-    """Add ``tx_index`` (the ST segment_index, null outside ST..SE) to every segment and
-    check the envelope. Raises ``X12Error`` when the file cannot be read as 837/835."""
-    carry = carry or Carry()
-    env = split_elements(
-        segments.filter(pl.col("segment_id").is_in(ENVELOPE_IDS)), 16, separators)
-    env = env.with_columns(carried=pl.col("segment_index").is_in(
-        segments.head(carried_rows).get_column("segment_index").implode()))
-    starts = env.filter(pl.col("segment_id") == "ST")
-    if starts.height == 0:
-        last = segments.row(segments.height - 1, named=True)
-        if last["segment_id"] == "ISA" or (final and env.filter(
-                pl.col("segment_id") == "IEA").height == 0 and env.filter(
-                pl.col("segment_id") == "ISA").height):
-            raise X12Error("TRUNCATED", f"the file is truncated: it ends with "
-                           f"{last['segment_id']} and holds no GS, ST or IEA after the ISA",
-                           segment_index=last["segment_index"],
-                           line_number=last["line_number"], segment_id=last["segment_id"])
-        first = segments.row(0, named=True)
-        raise X12Error("NO_TRANSACTIONS", "the file holds no ST transaction set",
-                       segment_index=first.get("segment_index"),
-                       line_number=first.get("line_number"), segment_id=first.get("segment_id"))
-    _check_supported(starts)
+def _first_of_piece() -> pl.Expr:
+    return pl.col("piece").ne_missing(pl.col("piece").shift(1))
 
+
+def _last_of_piece() -> pl.Expr:
+    return pl.col("piece").ne_missing(pl.col("piece").shift(-1))
+
+
+def read_envelope(segments: pl.DataFrame, separators: Separators, specs: list[PieceSpec], *,
+                  carried_rows: int = 0, carry: Carry | None = None,
+                  ) -> tuple[pl.DataFrame, Envelope]:
+    """Add ``tx_index`` (the ST segment_index, null outside ST..SE) to every segment, check
+    the envelope of every piece, and drop the segments of pieces that cannot be read (their
+    ``X12Error`` is in ``Envelope.errors``)."""
+    carry = carry or Carry()
+    many = len(specs) > 1
     after_se = (pl.col("segment_id") == "SE").shift(1, fill_value=False)
+    outside = after_se | pl.col("segment_id").is_in(["GS", "GE", "ISA", "IEA"])
     segments = segments.with_columns(
         tx_index=pl.when(pl.col("segment_id") == "ST").then(pl.col("segment_index"))
-        .when(after_se | pl.col("segment_id").is_in(["GS", "GE", "ISA", "IEA"])).then(-1)
+        .when((outside | _first_of_piece()) if many else outside).then(-1)
         .forward_fill().replace(-1, None))
 
+    env = split_elements(
+        segments.filter(pl.col("segment_id").is_in(ENVELOPE_IDS)), 16, separators)
+    carried = (pl.col("segment_index").is_in(
+        segments.head(carried_rows).get_column("segment_index").implode())
+        if carried_rows else pl.lit(False))
     env = env.with_columns(
+        carried=carried,
         isa_index=pl.when(pl.col("segment_id") == "ISA").then(pl.col("segment_index"))
-        .forward_fill(),
+        .when(_first_of_piece()).then(-1).forward_fill().replace(-1, None),
         gs_index=pl.when(pl.col("segment_id") == "GS").then(pl.col("segment_index"))
-        .when(pl.col("segment_id").is_in(["ISA", "IEA"])).then(-1)
+        .when(pl.col("segment_id").is_in(["ISA", "IEA"]) | _first_of_piece()).then(-1)
         .forward_fill().replace(-1, None),
     )
-    notes: list[pl.DataFrame] = _check_foreign_interchanges(segments, env, separators)
+    # An ISA that does not declare the separators its piece is read with (one whose own
+    # separators could not be read: a new piece starts at every readable one) is reported.
+    notes = _unreadable_interchanges(segments, env, separators)
+    all_env = env
     env = env.filter((pl.col("segment_id") != "ISA") | (pl.col("e16") == separators.component))
-    notes += _check_truncation(segments, env, final)
-    notes += _check_transactions(segments, env)
+
+    errors = _unreadable_pieces(segments, env, all_env, specs)
+    if errors:
+        segments, env = _without(segments, errors), _without(env, errors)
+    transactions = _transactions(env)
+    pieces = _pieces(env, transactions)
+    dental = _dental(pieces, specs)
+    if dental:
+        errors.update(dental)
+        segments, env = _without(segments, dental), _without(env, dental)
+        transactions, pieces = _without(transactions, dental), _without(pieces, dental)
+
+    notes += _check_truncation(env, specs)
+    notes += _check_transactions(env)
     notes += _check_groups(env, carry)
     notes += _check_interchanges(env, carry)
     notes += _check_outside(segments)
-
-    transactions = _transactions(env)
-    kind, version = _kind(transactions)
-    interchanges = env.filter((pl.col("segment_id") == "ISA") & ~pl.col("carried")).height
-    return segments, Envelope(transactions, interchanges, kind, version, notes,
-                              _next_carry(env, carry))
+    return segments, Envelope(transactions, pieces, errors, notes, _next_carry(env, carry))
 
 
-def _check_supported(starts: pl.DataFrame) -> None:
+def _without(frame: pl.DataFrame, errors: dict[int, X12Error]) -> pl.DataFrame:
+    return frame.filter(~pl.col("piece").is_in(list(errors)))
+
+
+def _error_at(row: dict, spec: PieceSpec, code: str, message: str) -> X12Error:
+    index = row.get("segment_index")
+    return X12Error(code, message, segment_index=None if index is None else index - spec.offset,
+                    line_number=row.get("line_number"), segment_id=row.get("segment_id"))
+
+
+def _unreadable_pieces(segments: pl.DataFrame, env: pl.DataFrame, all_env: pl.DataFrame,
+                       specs: list[PieceSpec]) -> dict[int, X12Error]:
+    """Pieces that cannot be read, each with the first reason in this order: no transaction,
+    an unsupported or mixed transaction set, the file ending inside an ST, GS or ISA."""
+    errors: dict[int, X12Error] = {}
+    starts = env.filter(pl.col("segment_id") == "ST")
+    with_st = set(starts.get_column("piece").unique().to_list())
+    if len(with_st) < len(specs):
+        _no_transactions(segments, all_env, specs, with_st, errors)
+
     unsupported = starts.filter(~pl.col("e01").is_in(SUPPORTED) | pl.col("e01").is_null())
-    if unsupported.height:
-        row = unsupported.row(0, named=True)
-        raise X12Error(
-            "UNSUPPORTED_TRANSACTION",
-            f"unsupported transaction set {row['e01']!r}: revaudit reads 837 and 835 only",
-            segment_index=row["segment_index"], line_number=row["line_number"],
-            segment_id="ST")
-    sets = starts.get_column("e01").unique(maintain_order=True).to_list()
-    if len(sets) > 1:
-        row = starts.filter(pl.col("e01") == sets[1]).row(0, named=True)
-        raise X12Error("MIXED_TRANSACTIONS",
-                       f"the file mixes transaction sets {', '.join(sets)}",
-                       segment_index=row["segment_index"], line_number=row["line_number"],
-                       segment_id="ST")
+    for row in unsupported.unique("piece", keep="first", maintain_order=True).iter_rows(
+            named=True):
+        errors.setdefault(row["piece"], _error_at(
+            row, specs[row["piece"]], "UNSUPPORTED_TRANSACTION",
+            f"unsupported transaction set {row['e01']!r}: revaudit reads 837 and 835 only"))
+    mixed = starts.with_columns(first_set=pl.col("e01").first().over("piece")).filter(
+        pl.col("e01") != pl.col("first_set")).unique("piece", keep="first", maintain_order=True)
+    for row in mixed.iter_rows(named=True):
+        errors.setdefault(row["piece"], _error_at(
+            row, specs[row["piece"]], "MIXED_TRANSACTIONS",
+            f"the file mixes transaction sets {row['first_set']}, {row['e01']}"))
+
+    at_end = [n for n, spec in enumerate(specs) if spec.end == END_OF_FILE]
+    if at_end:
+        last = segments.filter(_last_of_piece() & pl.col("piece").is_in(at_end)).select(
+            "piece", "segment_index", "line_number", "segment_id")
+        last_rows = {row["piece"]: row for row in last.iter_rows(named=True)}
+        for opener, closer, rows in _open_at_end(env):
+            for row in rows.filter(pl.col("piece").is_in(at_end)).iter_rows(named=True):
+                piece = row["piece"]
+                end = last_rows[piece]
+                errors.setdefault(piece, _error_at(
+                    end, specs[piece], "TRUNCATED",
+                    f"the file is truncated: {opener} at segment "
+                    f"{row['segment_index'] - specs[piece].offset} has no {closer} "
+                    f"(the file ends with {end['segment_id']})"))
+    return errors
 
 
-def _check_truncation(segments: pl.DataFrame, env: pl.DataFrame, final: bool
-                      ) -> list[pl.DataFrame]:
-    """Unclosed ST, GS or ISA: an error at the end of the file, a warning inside it."""
-    notes = []
-    last = segments.row(segments.height - 1, named=True)
-    for opener, closer, index in (("ST", "SE", None), ("GS", "GE", "gs_index"),
-                                  ("ISA", "IEA", "isa_index")):
-        if index is None:
-            opened = segments.filter(pl.col("segment_id").is_in([opener, closer]))
-            key = "tx_index"
-        else:
-            opened = env.filter(pl.col("segment_id").is_in([opener, closer]))
-            key = index
-        closed = opened.filter(pl.col("segment_id") == closer).get_column(key)
-        unclosed = opened.filter((pl.col("segment_id") == opener)
-                                 & ~pl.col(key).is_in(closed.implode()))
-        if unclosed.height == 0:
+def _no_transactions(segments: pl.DataFrame, env: pl.DataFrame, specs: list[PieceSpec],
+                     with_st: set[int], errors: dict[int, X12Error]) -> None:
+    """A piece without any ST: truncated after its ISA, or a file without transactions. (A
+    piece without ST beside others of the same file, an empty interchange, is fine.)"""
+    empty = [n for n, spec in enumerate(specs) if n not in with_st and spec.alone]
+    if not empty:
+        return
+    ends = segments.filter((_first_of_piece() | _last_of_piece())
+                           & pl.col("piece").is_in(empty)).select(
+        "piece", "segment_index", "line_number", "segment_id")
+    for piece in empty:
+        rows = ends.filter(pl.col("piece") == piece).to_dicts()
+        if not rows:
             continue
-        last_open = unclosed.row(unclosed.height - 1, named=True)
-        is_last = not opened.filter(pl.col("segment_index") > last_open["segment_index"]
-                                    ).filter(pl.col("segment_id") == opener).height
-        if is_last and final:
-            raise X12Error(
-                "TRUNCATED",
-                f"the file is truncated: {opener} at segment {last_open['segment_index']} "
-                f"has no {closer} (the file ends with {last['segment_id']})",
-                segment_index=last["segment_index"], line_number=last["line_number"],
-                segment_id=last["segment_id"])
-        if is_last:
-            unclosed = unclosed.head(unclosed.height - 1)
+        first, last = rows[0], rows[-1]
+        ids = set(env.filter(pl.col("piece") == piece).get_column("segment_id").to_list())
+        if last["segment_id"] == "ISA" or (specs[piece].end == END_OF_FILE and "IEA" not in ids
+                                           and "ISA" in ids):
+            errors[piece] = _error_at(
+                last, specs[piece], "TRUNCATED",
+                f"the file is truncated: it ends with {last['segment_id']} and holds no GS, ST "
+                "or IEA after the ISA")
+        else:
+            errors[piece] = _error_at(first, specs[piece], "NO_TRANSACTIONS",
+                                      "the file holds no ST transaction set")
+
+
+def _unclosed(env: pl.DataFrame, opener: str, closer: str, key: str) -> pl.DataFrame:
+    """``opener`` rows not closed by a ``closer``, with ``is_last``: the piece's last opener."""
+    opened = env.filter(pl.col("segment_id").is_in([opener, closer]))
+    closed = opened.filter(pl.col("segment_id") == closer).get_column(key)
+    return opened.filter(pl.col("segment_id") == opener).with_columns(
+        is_last=_last_of_piece()).filter(~pl.col(key).is_in(closed.implode()))
+
+
+def _open_at_end(env: pl.DataFrame):
+    """(opener, closer, rows) for the ST, GS and ISA each piece ends inside of."""
+    for opener, closer, key in (("ST", "SE", "tx_index"), ("GS", "GE", "gs_index"),
+                                ("ISA", "IEA", "isa_index")):
+        yield opener, closer, _unclosed(env, opener, closer, key).filter("is_last")
+
+
+def _check_truncation(env: pl.DataFrame, specs: list[PieceSpec]) -> list[pl.DataFrame]:
+    """Unclosed ST, GS or ISA inside a piece (a warning); one still open at the end of a chunk
+    continues in the next one (the end of a file was checked by ``_unreadable_pieces``)."""
+    chunks = [n for n, spec in enumerate(specs) if spec.end == END_OF_CHUNK]
+    notes = []
+    for opener, closer, key in (("ST", "SE", "tx_index"), ("GS", "GE", "gs_index"),
+                                ("ISA", "IEA", "isa_index")):
+        unclosed = _unclosed(env, opener, closer, key)
+        if chunks:
+            unclosed = unclosed.filter(~(pl.col("is_last") & pl.col("piece").is_in(chunks)))
         notes.append(dx.found(unclosed, "TRAILER_MISSING",
                               f"{opener} is not closed by {closer}"))
     return notes
 
 
-def _check_transactions(segments: pl.DataFrame, env: pl.DataFrame) -> list[pl.DataFrame]:
+def _check_transactions(env: pl.DataFrame) -> list[pl.DataFrame]:
     st = env.filter(pl.col("segment_id") == "ST").select(
         tx_index="segment_index", st02="e02")
     # segments are numbered without gaps, so ST..SE holds SE index - ST index + 1 segments
-    se = segments.filter(pl.col("segment_id") == "SE").select(
-        "tx_index", "segment_index").join(
-        env.select("segment_index", "line_number", "segment_id", "e01", "e02"),
-        on="segment_index").join(st, on="tx_index", **LEFT).with_columns(
+    se = env.filter(pl.col("segment_id") == "SE").select(
+        "tx_index", "segment_index", "line_number", "segment_id", "e01", "e02",
+    ).join(st, on="tx_index", **LEFT).with_columns(
         len=pl.col("segment_index") - pl.col("tx_index") + 1)
     wrong_count = se.filter(_int("e01").is_null() | (_int("e01") != pl.col("len")))
     wrong_control = se.filter(pl.col("e02").is_null() | (pl.col("e02") != pl.col("st02")))
@@ -228,19 +303,19 @@ def _check_outside(segments: pl.DataFrame) -> list[pl.DataFrame]:
         "{} lies outside any ST..SE transaction", pl.col("segment_id")))]
 
 
-def _check_foreign_interchanges(segments: pl.DataFrame, env: pl.DataFrame,
-                                separators: Separators) -> list[pl.DataFrame]:
-    """An ISA declaring other separators than the first one cannot be split with them: its
-    interchange is not read, and that is an error-level finding, not a silent loss."""
-    ids = segments.get_column("segment_id").cast(pl.String).unique().to_list()
+def _unreadable_interchanges(segments: pl.DataFrame, env: pl.DataFrame,
+                             separators: Separators) -> list[pl.DataFrame]:
+    """ISA segments whose own separators could not be read (a piece starts at every ISA whose
+    separators can be read): their interchange is read with the separators before them."""
+    ids = segments.get_column("segment_id").unique().cast(pl.String).to_list()
     foreign_ids = [i for i in ids if i and i.startswith("ISA") and i != "ISA"]
     foreign = segments.filter(pl.col("segment_id").is_in(foreign_ids)) if foreign_ids else (
         segments.clear())
     other_ends = env.filter((pl.col("segment_id") == "ISA")
                             & (pl.col("e16").is_null()
                                | (pl.col("e16") != separators.component)))
-    message = ("this ISA declares other separators than the first interchange; its "
-               "interchange is not read (split the file per interchange)")
+    message = ("this ISA does not declare readable separators; the segments after it are "
+               "read with the separators of the interchange before it")
     return [
         dx.found(foreign, "INTERCHANGE_SEPARATORS_DIFFER", message),
         dx.found(other_ends, "INTERCHANGE_SEPARATORS_DIFFER", message),
@@ -261,21 +336,39 @@ def _transactions(env: pl.DataFrame) -> pl.DataFrame:
                 group_control_number="group_control_number",
                 transaction_control_number="e02",
                 implementation_version=pl.coalesce("gs08", "e03"),
+                piece="piece",
+                st_line="line_number",
             ))
 
 
-def _kind(transactions: pl.DataFrame) -> tuple[str, str | None]:
-    first = transactions.row(0, named=True)
-    version = first["implementation_version"]
-    if first["transaction_set"] == "835":
-        return "835", version
-    if version and "X224" in version:
-        raise X12Error("UNSUPPORTED_TRANSACTION",
-                       f"837 dental ({version}) is not supported: revaudit reads 837P and 837I",
-                       segment_index=first["tx_index"], segment_id="ST")
-    if version and "X223" in version:
-        return "837I", version
-    return "837P", version
+def _pieces(env: pl.DataFrame, transactions: pl.DataFrame) -> pl.DataFrame:
+    """Per piece: kind and version (of its first transaction), interchanges, transactions.
+
+    ``kind`` is null for an 837 piece whose transactions carry no version at all (the table
+    builder then tells 837P from 837I by its service segments)."""
+    version = pl.col("implementation_version")
+    first = transactions.group_by("piece", maintain_order=True).agg(
+        pl.col("transaction_set").first(), version.first().alias("version"),
+        pl.col("tx_index").first().alias("first_tx"), pl.col("st_line").first(),
+        version.is_not_null().any().alias("versioned"), pl.len().alias("transactions"))
+    kind = (pl.when(pl.col("transaction_set") == "835").then(pl.lit("835"))
+            .when(~pl.col("versioned")).then(pl.lit(None, pl.String))
+            .when(pl.col("version").str.contains("X223", literal=True)).then(pl.lit("837I"))
+            .otherwise(pl.lit("837P")))
+    interchanges = env.group_by("piece", maintain_order=True).agg(interchanges=(
+        (pl.col("segment_id") == "ISA") & ~pl.col("carried")).sum().cast(pl.Int64))
+    return interchanges.join(first.with_columns(kind=kind), on="piece", **LEFT).with_columns(
+        pl.col("transactions").fill_null(0).cast(pl.Int64))
+
+
+def _dental(pieces: pl.DataFrame, specs: list[PieceSpec]) -> dict[int, X12Error]:
+    dental = pieces.filter((pl.col("transaction_set") != "835")
+                           & pl.col("version").str.contains("X224", literal=True))
+    return {row["piece"]: X12Error(
+        "UNSUPPORTED_TRANSACTION",
+        f"837 dental ({row['version']}) is not supported: revaudit reads 837P and 837I",
+        segment_index=row["first_tx"] - specs[row["piece"]].offset, segment_id="ST")
+        for row in dental.iter_rows(named=True)}
 
 
 def _next_carry(env: pl.DataFrame, carry: Carry) -> Carry:

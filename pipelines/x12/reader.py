@@ -1,8 +1,16 @@
-"""read_x12: one file (path or bytes) to an X12Document. Never raises for bad input."""
+"""read_x12: one file (path or bytes) to an X12Document. Never raises for bad input.
+
+The work is done by :func:`read_group`: the tokenized segments of any number of *pieces* that
+share separators (whole files of a batch, the runs of interchanges of a file that declare
+other separators, or a chunk of a large file) go through the envelope and the table builders
+once, with every row keyed by its ``segment_index`` in the batch; the drivers
+(``read_x12_batch``, ``iter_x12``) cut the results back into files.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,11 +18,16 @@ import polars as pl
 
 from pipelines.x12 import claims_837, remits_835
 from pipelines.x12 import diagnostics as dx
-from pipelines.x12.document import X12Document, X12Error, empty_table, table_names
-from pipelines.x12.envelope import Carry, read_envelope
-from pipelines.x12.segments import Separators, Source, detect_separators, open_source, tokenize
+from pipelines.x12.document import X12Document, X12Error
+from pipelines.x12.envelope import Carry, PieceSpec, read_envelope
+from pipelines.x12.segments import Separators
 
 ZERO = Decimal("0.00")
+# What a reader defect can raise: any exception, or a panic inside polars (a BaseException).
+DEFECTS = (Exception, pl.exceptions.PanicException)
+# Files larger than this are read by ``read_x12`` in chunks of this size (bounded memory, and
+# faster: every step works on frames that fit the CPU caches better).
+CHUNK_BYTES = 4 * 1024 * 1024
 log = logging.getLogger(__name__)
 
 
@@ -22,72 +35,94 @@ def read_x12(source: Path | str | bytes, file_name: str | None = None) -> X12Doc
     """Read one X12 837P/837I or 835 file.
 
     ``source`` is a path or the file's bytes. Problems with the data become diagnostics; a file
-    that cannot be read as X12 at all comes back with ``error`` set and no tables.
+    that cannot be read as X12 at all comes back with ``error`` set and no tables. A file larger
+    than ``CHUNK_BYTES`` is read in chunks (see ``iter_x12``) and put together: the result is
+    the same, and the memory used beyond the result stays within a few chunks.
     """
+    from pipelines.x12.batch import read_x12_batch
+    from pipelines.x12.chunks import read_in_chunks
+
     if file_name is None and not isinstance(source, (bytes, bytearray, memoryview)):
         file_name = str(source)
-    try:
-        opened = open_source(source)
-        separators, notes = detect_separators(opened.head)
-        segments = tokenize(opened, separators)
-        return read_segments(segments, separators, file_name, notes=[*opened.notes, *notes])
-    except X12Error as error:
-        return X12Document(file_name=file_name, error=error)
-    except OSError as error:
-        return X12Document(file_name=file_name, error=X12Error(
-            "NOT_X12", f"cannot read the file: {error.strerror or error}"))
-    except Exception as error:  # a reader defect must not stop a batch: report it located
-        log.exception("X12 reader failed on %s", file_name)
-        return X12Document(file_name=file_name, error=X12Error(
-            "READ_FAILED", f"the reader failed on this file ({type(error).__name__}); "
-            "please report it"))
+    size = len(source) if isinstance(source, (bytes, bytearray, memoryview)) else None
+    if size is None:
+        try:
+            size = Path(source).stat().st_size
+        except OSError:
+            size = 0
+    if size > CHUNK_BYTES:
+        return read_in_chunks(source, CHUNK_BYTES, file_name)
+    return read_x12_batch([source], [file_name])[0]
 
 
-def read_segments(segments: pl.DataFrame, separators: Separators, file_name: str | None, *,
-                  notes: list[pl.DataFrame] | None = None, carried_rows: int = 0,
-                  carry: Carry | None = None, final: bool = True) -> X12Document:
-    """Build a document from tokenized segments (the second half of ``read_x12``).
+@dataclass
+class GroupResult:
+    """What ``read_group`` found, with segment indexes of the batch (not yet of the file)."""
 
-    ``carried_rows``/``carry``/``final`` serve ``iter_x12``: the first ``carried_rows``
-    segments repeat the open ISA/GS of an earlier chunk, ``carry`` holds the counts seen there,
-    and a non-final chunk may end with its interchange and group still open.
-    """
-    notes = list(notes or [])
-    if segments.height == 0:
-        raise X12Error("EMPTY_FILE", "the file holds no segments")
-    segments, envelope = read_envelope(segments, separators, carried_rows=carried_rows,
-                                       carry=carry, final=final)
-    notes += envelope.diagnostics
-    if envelope.kind == "835":
-        tables, found, totals = remits_835.build(segments, envelope.transactions, separators)
-    else:
-        tables, found, totals = claims_837.build(segments, envelope.transactions, separators,
-                                                 envelope.kind)
-    notes += found
-    kind = totals.pop("kind", envelope.kind)
-    for name in table_names(kind):
-        tables.setdefault(name, empty_table(name))
-    document = X12Document(
-        file_name=file_name,
-        kind=kind,
-        version=envelope.version,
-        interchanges=envelope.interchanges,
-        transactions=envelope.transactions.height,
-        claims=totals["claims"],
-        service_lines=totals["service_lines"],
-        total_charge=_money(totals["total_charge"]),
-        total_paid=_money(totals["total_paid"]) if kind == "835" else None,
-        tables=tables,
-        diagnostics_table=dx.combine(notes),
-        carry=envelope.carry,
-    )
-    return document
+    tables: dict[str, dict[str, pl.DataFrame]]  # "835" / "837" -> table name -> frame
+    diagnostics: pl.DataFrame  # sorted by segment_index
+    pieces: pl.DataFrame  # per piece read: kind, version, counts and totals
+    errors: dict[int, X12Error]  # piece -> why it was not read
+    carry: Carry
 
 
-def _money(value) -> Decimal:
+def read_group(segments: pl.DataFrame, separators: Separators, specs: list[PieceSpec], *,
+               carried_rows: int = 0, carry: Carry | None = None) -> GroupResult:
+    """Envelope and raw tables for the pieces in ``segments`` (columns ``piece``,
+    ``segment_index``, ``line_number``, ``segment_id``, ``text``; in order, indexes unique)."""
+    segments, envelope = read_envelope(segments, separators, specs, carried_rows=carried_rows,
+                                       carry=carry)
+    notes = list(envelope.diagnostics)
+    pieces = envelope.pieces
+    transactions = envelope.transactions
+    remits = pieces.filter(pl.col("transaction_set") == "835").get_column("piece").to_list()
+    claims = pieces.filter(pl.col("transaction_set").is_not_null()
+                           & (pl.col("transaction_set") != "835"))
+    tables: dict[str, dict[str, pl.DataFrame]] = {}
+    totals = []
+    if remits:
+        part, part_tx = _only(segments, transactions, remits, claims.height > 0)
+        built, found, piece_totals = remits_835.build(part, part_tx, separators)
+        tables["835"] = built
+        notes += found
+        totals.append(piece_totals)
+    if claims.height:
+        kinds = dict(zip(claims.get_column("piece").to_list(),
+                         claims.get_column("kind").to_list(), strict=True))
+        part, part_tx = _only(segments, transactions, list(kinds), bool(remits))
+        built, found, piece_totals = claims_837.build(part, part_tx, separators, kinds)
+        tables["837"] = built
+        notes += found
+        totals.append(piece_totals.with_columns(total_paid=pl.lit(None, remits_835.MONEY)))
+        pieces = pieces.with_columns(kind=pl.col("piece").replace_strict(
+            kinds, default=pl.col("kind"), return_dtype=pl.String))
+    if totals:
+        pieces = pieces.join(pl.concat(totals, how="diagonal_relaxed"), on="piece",
+                             how="left", maintain_order="left")
+    return GroupResult(tables, dx.combine(notes), pieces, envelope.errors, envelope.carry)
+
+
+def _only(segments: pl.DataFrame, transactions: pl.DataFrame, pieces: list[int],
+          mixed: bool) -> tuple[pl.DataFrame, pl.DataFrame]:
+    if not mixed:
+        return segments, transactions
+    keep = pl.col("piece").is_in(pieces)
+    return segments.filter(keep), transactions.filter(keep)
+
+
+def money(value) -> Decimal:
     if value is None:
         return ZERO
     return Decimal(value).quantize(Decimal("0.01"))
 
 
-__all__ = ["read_x12", "read_segments", "Source"]
+def read_failed(file_name: str | None, error: Exception) -> X12Document:
+    """A reader defect on one file: reported on that file, never raised into a batch."""
+    log.error("X12 reader failed on %s: %s", file_name, type(error).__name__,
+              exc_info=(type(error), error, error.__traceback__))
+    return X12Document(file_name=file_name, error=X12Error(
+        "READ_FAILED", f"the reader failed on this file ({type(error).__name__}); "
+        "please report it"))
+
+
+__all__ = ["CHUNK_BYTES", "DEFECTS", "GroupResult", "read_group", "read_x12"]

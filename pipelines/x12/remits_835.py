@@ -43,7 +43,7 @@ QUALIFIED = ("REF", "AMT", "QTY", "DTM")
 
 
 def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separators):
-    """The 835 raw tables, diagnostics and totals of one document."""
+    """The 835 raw tables, diagnostics and per-piece totals of the pieces in ``segments``."""
     segments = segments.with_columns(
         claim_index=open_loop(segment_is("CLP"), ["LX", "PLB", "SE", "ST"]),
         service_index=open_loop(segment_is("SVC"), ["CLP", "LX", "PLB", "SE", "ST"]),
@@ -76,13 +76,17 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     }
     tables = {name: conform(with_envelope(frame, transactions), X12_TABLES[name])
               for name, frame in tables.items()}
-    totals = {
-        "claims": claims.height,
-        "service_lines": services.height,
-        "total_charge": claims.get_column("claim_charge_amount").sum(),
-        "total_paid": claims.get_column("claim_payment_amount").sum(),
-    }
+    totals = _totals(claims, services)
     return tables, notes, totals
+
+
+def _totals(claims: pl.DataFrame, services: pl.DataFrame) -> pl.DataFrame:
+    """Per piece: claims, service lines, total charge and total paid."""
+    lines = services.group_by("piece").agg(service_lines=pl.len())
+    return claims.group_by("piece").agg(
+        claims=pl.len(), total_charge=pl.col("claim_charge_amount").sum(),
+        total_paid=pl.col("claim_payment_amount").sum(),
+    ).join(lines, on="piece", how="full", coalesce=True)
 
 
 def _payments(parts: Parts, transactions: pl.DataFrame, claims: pl.DataFrame,

@@ -70,6 +70,15 @@ def open_source(source: Path | bytes, head_size: int = 65536) -> Source:
     return Source(data=data, path=None, head=data[:head_size], notes=notes)
 
 
+def load(source: Path | str | bytes) -> tuple[bytes, list[pl.DataFrame]]:
+    """A whole file's bytes, UTF-16 decoded and without BOM (see ``open_source``; still to
+    go through ``as_utf8`` before tokenizing), with the notes about its encoding."""
+    opened = open_source(source)
+    data = opened.data if opened.data is not None else (
+        opened.path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+    return data, list(opened.notes)
+
+
 def _is_utf16(head: bytes) -> bool:
     return head[:2] in (b"\xff\xfe", b"\xfe\xff") or (
         len(head) >= 4 and (head[1:4:2] == b"\x00\x00" or head[0:4:2] == b"\x00\x00"))
@@ -89,14 +98,16 @@ def detect_separators(head: bytes) -> tuple[Separators, list[pl.DataFrame]]:
     if not text:
         raise X12Error("EMPTY_FILE", "the file is empty")
     if text.startswith(b"ISA"):
-        return _isa_separators(text)
+        separators, findings = _isa_separators(text)
+        return separators, [dx.one(code, message, 0, 1, "ISA") for code, message in findings]
     if _ST_HEAD.match(text):
         return _st_separators(text)
     raise X12Error("NOT_X12", "not an X12 file: it does not start with an ISA or ST segment "
                    f"(starts with {text[:20]!r})", segment_index=0, line_number=1)
 
 
-def _isa_separators(text: bytes) -> tuple[Separators, list[pl.DataFrame]]:
+def _isa_separators(text: bytes) -> tuple[Separators, list[tuple[str, str]]]:
+    """Separators declared by the ISA ``text`` starts with, and findings (code, message)."""
     if len(text) < 4 or text[3:4].isalnum() or text[3:4].isspace():
         raise X12Error("BAD_SEPARATORS", "ISA is not followed by an element separator",
                        segment_index=0, line_number=1, segment_id="ISA")
@@ -123,16 +134,62 @@ def _isa_separators(text: bytes) -> tuple[Separators, list[pl.DataFrame]]:
     repetition = text[starts[10] + 1:starts[10] + 2]
     notes = []
     if position + 1 != 104:
-        notes.append(dx.one(
+        notes.append((
             "ISA_NOT_FIXED_WIDTH",
             f"ISA16 is at character {position + 2}, not 105: the ISA is not fixed width; "
-            "separators read from its elements", 0, 1, "ISA"))
+            "separators read from its elements"))
     separators = Separators(
         element=element.decode(), component=component.decode("latin-1"),
         segment=terminator.decode("latin-1"),
         repetition=None if repetition.isalnum() or repetition == element
         else repetition.decode("latin-1"))
     return separators, notes
+
+
+_ISA_START = re.compile(rb"ISA[^A-Za-z0-9\s]")
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Where a run of interchanges with other separators than the one before starts."""
+
+    start: int  # byte offset of its ISA
+    separators: Separators
+    findings: tuple[tuple[str, str], ...]  # (code, message) about that ISA
+
+
+def interchange_cuts(data: bytes, first: Separators) -> list[Cut]:
+    """Every ISA (at a segment start) that declares other separators than the interchange
+    before it; an ISA whose separators cannot be read is left in place (and reported by the
+    envelope check). The scan looks at the few places where ``ISA`` occurs, not at segments."""
+    cuts: list[Cut] = []
+    current = first
+    for match in _ISA_START.finditer(data, 1):
+        start = match.start()
+        if not _after_terminator(data, start, current.segment):
+            continue
+        try:
+            separators, findings = _isa_separators(data[start:start + 4096])
+        except X12Error:
+            continue
+        if _same(separators, current):
+            continue
+        cuts.append(Cut(start, separators, tuple(findings)))
+        current = separators
+    return cuts
+
+
+def _same(one: Separators, other: Separators) -> bool:
+    return (one.element, one.component, one.segment) == (
+        other.element, other.component, other.segment)
+
+
+def _after_terminator(data: bytes, position: int, terminator: str) -> bool:
+    """Whether ``position`` starts a segment: only whitespace lies between it and a
+    terminator (a newline terminator is not whitespace here)."""
+    end = terminator.encode("latin-1")
+    padding = bytes(c for c in b" \t\r\n" if bytes([c]) != end)
+    return data[max(0, position - 64):position].rstrip(padding).endswith(end)
 
 
 def _st_separators(text: bytes) -> tuple[Separators, list[pl.DataFrame]]:
@@ -150,50 +207,108 @@ def _st_separators(text: bytes) -> tuple[Separators, list[pl.DataFrame]]:
     return Separators(element.decode(), component.decode(), terminator.decode()), notes
 
 
-def _absent_byte(sample: bytes) -> str:
-    for candidate in ("\x01", "\x02", "\x03", "\x04", "\x05", "\x06", "\x07", "\x0b"):
-        if candidate.encode() not in sample:
+# Control characters used as the CSV field separator: one that occurs nowhere in the data.
+_FIELD_SEPARATORS = tuple(chr(c) for c in (*range(1, 9), 11, 12, *range(14, 32)))
+# A line that separates pieces in a joined buffer; one not found in any piece is used.
+_MARKERS = (b"RVX12-PIECE-END", b"RVX12-PIECE-END-2", b"RVX12-PIECE-END-3")
+
+
+def _absent_byte(datas: list[bytes], terminator: str) -> str | None:
+    for candidate in _FIELD_SEPARATORS:
+        if candidate != terminator and not any(candidate.encode() in data for data in datas):
             return candidate
-    return "\x0e"
+    return None
 
 
-def tokenize(source: Source, separators: Separators) -> pl.DataFrame:
-    """One row per segment: segment_index, line_number, segment_id, text (the whole segment).
+def as_utf8(data: bytes) -> bytes:
+    """UTF-8 as it is; anything else is read as a legacy code page (cp1252), keeping every byte."""
+    if data.isascii():
+        return data
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace").encode("utf-8")
+    return data
 
-    Empty segments (doubled terminators, blank lines) are dropped; ``segment_index`` counts the
-    others from 0. Leading whitespace (newlines and indentation after a terminator) is removed.
+
+def tokenize(datas: list[bytes], separators: Separators, newline: str) -> pl.DataFrame:
+    """One row per segment of each buffer in ``datas`` (UTF-8, see ``as_utf8``), all in one pass.
+
+    Columns: ``piece`` (position in ``datas``), ``local_index`` (0-based among the piece's
+    segments), ``line_number`` (1-based physical line within the piece, counting ``newline``),
+    ``segment_id`` and ``text`` (the whole segment). Empty segments (doubled terminators, blank
+    lines) are dropped; leading whitespace (newlines and indentation after a terminator) is
+    removed. The buffers are joined with a marker segment between them, so the split is one
+    CSV read with the segment terminator as line end, whatever the number of buffers.
     """
     terminator = separators.segment
-    field_separator = _absent_byte(source.head)
-    options = dict(has_header=False, separator=field_separator, quote_char=None,
-                   eol_char=terminator, new_columns=["text"], schema={"text": pl.String},
-                   raise_if_empty=False)
-    target = source.path if source.path is not None else source.data
-    try:
-        raw = pl.read_csv(target, **options)
-    except pl.exceptions.ComputeError:  # not UTF-8: a legacy code page; keep every byte
-        data = source.data if source.data is not None else source.path.read_bytes()
-        raw = pl.read_csv(data.decode("cp1252", errors="replace").encode("utf-8"), **options)
-    raw = raw.with_columns(_line_numbers(raw, terminator, source.head))
-    segments = raw.lazy().select(
+    marker = next((m for m in _MARKERS if not any(m in data for data in datas)), None)
+    field_separator = _absent_byte(datas, terminator)
+    if (marker is None and len(datas) > 1) or field_separator is None:
+        return _tokenize_apart(datas, separators, newline)
+    end = terminator.encode("latin-1")
+    if len(datas) == 1:
+        buffer, marker = datas[0], marker or _MARKERS[0]  # (a marker only separates pieces)
+    else:
+        buffer = b"".join(data + end + marker + end for data in datas)
+    raw = pl.read_csv(buffer, has_header=False, separator=field_separator, quote_char=None,
+                      eol_char=terminator, new_columns=["text"], schema={"text": pl.String},
+                      raise_if_empty=False)
+    is_marker = ((pl.col("text") == marker.decode()).fill_null(False) if len(datas) > 1
+                 else pl.int_range(pl.len()) < 0)  # (a column of False)
+    raw = raw.with_columns(
+        piece=(is_marker.cum_sum() - is_marker).cast(pl.UInt32),
+        piece_start=is_marker.shift(1, fill_value=True),
+    )
+    raw = raw.with_columns(_line_numbers(raw, terminator, newline))
+    segments = raw.lazy().filter(~is_marker).select(
+        "piece",
         "line_number",
         pl.col("text").str.strip_chars_start(WHITESPACE),
-    ).filter(pl.col("text") != "").with_row_index("segment_index").select(
-        pl.col("segment_index").cast(pl.Int64),
-        "line_number",
-        pl.col("text").str.split_exact(separators.element, 1).struct.field("field_0")
-        .str.strip_chars_end(WHITESPACE).cast(pl.Categorical).alias("segment_id"),
-        "text",
+    ).filter(pl.col("text") != "").with_row_index("row").with_columns(
+        first_row=pl.when(pl.col("piece") != pl.col("piece").shift(1, fill_value=-1))
+        .then(pl.col("row")).forward_fill(),
+    ).select(
+        "piece",
+        local_index=(pl.col("row") - pl.col("first_row")).cast(pl.Int64),
+        line_number="line_number",
+        segment_id=pl.col("text").str.split_exact(separators.element, 1)
+        .struct.field("field_0").str.strip_chars_end(WHITESPACE).cast(pl.Categorical),
+        text="text",
     )
     return segments.collect()
 
 
-def _line_numbers(raw: pl.DataFrame, terminator: str, head: bytes) -> pl.Series:
-    """The 1-based physical line where each segment starts (after its leading whitespace)."""
+def _tokenize_apart(datas: list[bytes], separators: Separators, newline: str) -> pl.DataFrame:
+    """Tokenize buffers that together hold every candidate field separator (or marker): each
+    one alone holds hardly any, so read them in two halves, and so on."""
+    if len(datas) == 1:
+        raise X12Error("NOT_X12", "the file holds every ASCII control character: it is not "
+                       "X12 text")
+    middle = len(datas) // 2
+    first = tokenize(datas[:middle], separators, newline)
+    second = tokenize(datas[middle:], separators, newline).with_columns(
+        pl.col("piece") + middle)
+    return pl.concat([first, second])
+
+
+def unreadable(data: bytes, separators: Separators) -> X12Error | None:
+    """Why ``data`` cannot be tokenized (see ``tokenize``), or None."""
+    if _absent_byte([data], separators.segment) is None:
+        return X12Error("NOT_X12", "the file holds every ASCII control character: it is not "
+                        "X12 text")
+    return None
+
+
+def _line_numbers(raw: pl.DataFrame, terminator: str, newline: str) -> pl.Series:
+    """The 1-based physical line where each segment starts (after its leading whitespace),
+    counted from the start of its piece."""
     if terminator in "\r\n":  # one segment per line; empty lines are rows too
-        return pl.Series("line_number", range(1, raw.height + 1), pl.Int64)
-    newline = "\n" if b"\n" in head else "\r"
+        row = pl.int_range(pl.len(), dtype=pl.Int64)
+        first = pl.when(pl.col("piece_start")).then(row).forward_fill()
+        return raw.select((row - first + 1).alias("line_number")).to_series()
     counts = raw.select(
+        "piece_start",
         newlines=pl.col("text").str.count_matches(newline, literal=True).fill_null(0)
         .cast(pl.Int64),
         leads=pl.col("text").str.starts_with(newline)
@@ -210,9 +325,10 @@ def _line_numbers(raw: pl.DataFrame, terminator: str, head: bytes) -> pl.Series:
             - pl.col("text").str.strip_chars_start(WHITESPACE)
             .str.count_matches(newline, literal=True)).to_series().cast(pl.Int64)
         counts = counts.with_columns(counts.get_column("leading").scatter(rare, exact))
+    before = pl.col("newlines").cum_sum() - pl.col("newlines")  # newlines before the row
+    at_start = pl.when(pl.col("piece_start")).then(before).forward_fill()
     return counts.select(
-        (1 + pl.col("newlines").cum_sum() - pl.col("newlines") + pl.col("leading"))
-        .alias("line_number")).to_series()
+        (1 + before - at_start + pl.col("leading")).alias("line_number")).to_series()
 
 
 def split_elements(part: pl.DataFrame, count: int, separators: Separators) -> pl.DataFrame:
@@ -262,19 +378,21 @@ def repair_components(part: pl.DataFrame, columns: list[str], separators: Separa
         suspects = part.filter(lacking.get_column(column))  # usually none: cheap
         if suspects.height == 0:
             continue
-        found = suspects.select("segment_index", "line_number", "segment_id",
+        found = suspects.select("piece", "segment_index", "line_number", "segment_id",
                                 alternate=pl.col(column).str.extract(pattern, 1)
                                 ).filter(pl.col("alternate").is_not_null())
         if found.height == 0:
             continue
+        firsts = found.group_by("piece", "alternate", maintain_order=True).agg(
+            pl.col("segment_index", "line_number", "segment_id").first(), count=pl.len())
+        shown = pl.col("alternate").replace_strict({c: repr(c) for c in alternates},
+                                                   return_dtype=pl.String)
+        notes.append(dx.found(firsts, "COMPONENT_SEPARATOR_MISMATCH", pl.format(
+            "{}{} uses {} as component separator but ISA16 declares {} ({} value(s) read "
+            "with {})", pl.col("segment_id").cast(pl.String), pl.lit(column[1:]), shown,
+            pl.lit(repr(declared)), "count", shown)))
         repaired = pl.col(column)
-        for (char,), hits in found.group_by("alternate", maintain_order=True):
-            first = hits.row(0, named=True)
-            notes.append(dx.one(
-                "COMPONENT_SEPARATOR_MISMATCH",
-                f"{first['segment_id']}{column[1:]} uses {char!r} as component separator but "
-                f"ISA16 declares {declared!r} ({hits.height} value(s) read with {char!r})",
-                first["segment_index"], first["line_number"], first["segment_id"]))
+        for char in found.get_column("alternate").unique(maintain_order=True).to_list():
             repaired = (pl.when(pl.col("__alternate") == char)
                         .then(pl.col(column).str.replace_all(char, declared, literal=True))
                         .otherwise(repaired))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from test_x12_batch import assert_same as assert_same_document
 from x12_support import FIXTURES, PUBLIC_SAMPLES, fixture_text
 
-from pipelines.x12 import iter_x12, read_x12
+from pipelines.x12 import chunks, iter_x12, read_x12, read_x12_batch, reader
 
 
 def _many_transactions(tmp_path, copies: int):
@@ -84,3 +85,45 @@ def test_truncated_large_file_ends_with_an_error(tmp_path):
     parts = list(iter_x12(path, chunk_bytes=2000))
     assert parts[-1].error.code == "TRUNCATED"
     assert all(part.error is None for part in parts[:-1])
+
+
+def _read_chunked(monkeypatch, source, chunk_bytes: int):
+    """read_x12 with a small chunk size, checking that it really read in chunks."""
+    calls = []
+    read_group = chunks.read_group
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return read_group(*args, **kwargs)
+
+    monkeypatch.setattr(reader, "CHUNK_BYTES", chunk_bytes)
+    monkeypatch.setattr(chunks, "read_group", counting)
+    document = read_x12(source)
+    assert len(calls) > 1
+    return document
+
+
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_a_large_file_is_read_in_chunks_with_the_result_of_one_read(tmp_path, monkeypatch,
+                                                                    as_bytes):
+    path = _many_transactions(tmp_path, 30)
+    path.write_text(path.read_text().replace("CLP*PCN003*4*150.00", "CLP*PCN003*4*151.00", 7))
+    source = path.read_bytes() if as_bytes else path
+    whole = read_x12_batch([source])[0]  # a batch never cuts a file
+    assert [d.code for d in whole.diagnostics] == ["CLAIM_NOT_BALANCED"] * 7
+    assert_same_document(_read_chunked(monkeypatch, source, 4000), whole)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "mixed", "other_separators"])
+def test_a_large_file_in_chunks_fails_or_reads_like_one_read(tmp_path, monkeypatch, damage):
+    path = _many_transactions(tmp_path, 20)
+    text = path.read_text()
+    claim = fixture_text("837p_synthetic.x12")
+    path.write_text({
+        "truncated": text[:text.rindex("PLB")],
+        "mixed": text + claim,
+        "other_separators": text + text.replace("*", "|").replace("|^|", "|}|"),
+    }[damage])
+    whole = read_x12_batch([path])[0]
+    assert (whole.error is None) == (damage == "other_separators")
+    assert_same_document(_read_chunked(monkeypatch, path, 3000), whole)

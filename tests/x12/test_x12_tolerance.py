@@ -6,10 +6,11 @@ give the very same tables as the original.
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 from x12_support import FIXTURES, codes, fixture_text, read_text
 
-from pipelines.x12 import read_x12
+from pipelines.x12 import read_x12, read_x12_batch
 
 NAMES = ("835_synthetic.x12", "837p_synthetic.x12", "837i_synthetic.x12")
 ENVELOPE_COLUMNS = ("interchange_control_number", "group_control_number",
@@ -149,15 +150,45 @@ def test_legacy_code_page_bytes_are_kept():
     assert document.tables["edi_835_claim_payments"].item(0, "patient_last_name") == "MÜLLER"
 
 
-@pytest.mark.parametrize("rewrite", [
-    lambda t: t.replace("*", "|").replace("|^|", "|}|"),  # other element separator
-    lambda t: t.replace("~\n", "!\n"),  # other segment terminator
-])
-def test_interchange_with_other_separators_is_reported_not_silently_lost(rewrite):
+OTHER_SEPARATORS = {
+    "element": lambda t: t.replace("*", "|").replace("|^|", "|}|"),
+    "terminator": lambda t: t.replace("~\n", "!\n"),
+    "component": lambda t: t.replace(":", ">"),
+    "all_on_one_line": lambda t: t.replace("*", "|").replace(":", ">").replace("~\n", "'"),
+}
+
+
+def _shifted(frame, segments: int):
+    return frame.with_columns(pl.col(_index_columns(frame)) + segments)
+
+
+@pytest.mark.parametrize("rewrite", OTHER_SEPARATORS)
+def test_interchange_with_other_separators_is_read_with_its_own(rewrite):
     remit = fixture_text("835_synthetic.x12")
-    second = rewrite(remit.replace("000000101", "000000102"))
+    second = OTHER_SEPARATORS[rewrite](remit.replace("000000101", "000000102"))
     document = read_text(remit + second)
+    alone = [read_text(remit), read_text(second)]
     assert document.error is None
-    assert document.claims == 3  # the first interchange is read in full
-    found = [d for d in document.diagnostics if d.code == "INTERCHANGE_SEPARATORS_DIFFER"]
-    assert found and found[0].severity == "error" and found[0].line_number == 52
+    assert (document.claims, document.interchanges, document.total_charge) == (
+        6, 2, 2 * alone[0].total_charge)
+    first_segments = remit.count("~")
+    assert read_text(remit).diagnostics == []
+    found = document.diagnostics
+    assert [(d.code, d.severity, d.segment_index, d.line_number, d.segment_id)
+            for d in found] == [("INTERCHANGE_SEPARATORS_DIFFER", "warning", first_segments,
+                                 remit.count("\n") + 1, "ISA")]
+    for name, frame in document.tables.items():
+        expected = pl.concat([alone[0].tables[name],
+                              _shifted(alone[1].tables[name], first_segments)])
+        assert frame.equals(expected), name
+
+
+def test_interchanges_alternating_separators_in_a_batch():
+    remit = fixture_text("835_synthetic.x12")
+    other = OTHER_SEPARATORS["element"](remit)
+    text = remit + other + remit
+    documents = read_x12_batch([text.encode(), other.encode(), remit.encode()])
+    assert [d.claims for d in documents] == [9, 3, 3]
+    assert [d.code for d in documents[0].diagnostics] == ["INTERCHANGE_SEPARATORS_DIFFER"] * 2
+    assert documents[0].tables["edi_835_claim_payments"].get_column(
+        "patient_control_number").to_list() == ["PCN001", "PCN002", "PCN003"] * 3
