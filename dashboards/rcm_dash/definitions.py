@@ -8,18 +8,21 @@ from functools import cache
 from pathlib import Path
 
 METRICS_DOC = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"
-ROW = re.compile(r"^\|\s*`(?P<name>[a-z0-9_<>…]+)`[^|]*\|(?P<formula>[^|]+)\|(?P<basis>[^|]+)\|")
+ROW = re.compile(r"^\|(?P<names>[^|]*`[^|]*)\|(?P<formula>[^|]+)\|(?P<basis>[^|]+)\|")
+NAME = re.compile(r"`([a-z0-9_<>]+)`")
 
 
 @cache
 def definitions(doc: Path = METRICS_DOC) -> dict[str, str]:
-    """KPI name -> "formula (date basis: ...)" for every row of the KPI tables."""
+    """KPI name -> "formula (date basis: ...)" for every name in a KPI table's first cell."""
     found = {}
     for line in doc.read_text().splitlines():
         match = ROW.match(line)
-        if match:
-            formula = match["formula"].strip().replace("\\*", "*")
-            found[match["name"]] = f"{formula} (date basis: {match['basis'].strip()})"
+        if not match:
+            continue
+        formula = match["formula"].strip().replace("\\*", "*")
+        for name in NAME.findall(match["names"]):
+            found.setdefault(name, f"{formula} (date basis: {match['basis'].strip()})")
     return found
 
 

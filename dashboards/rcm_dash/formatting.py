@@ -25,3 +25,26 @@ def delta_percent_points(current: float | None, previous: float | None) -> str |
     if current is None or previous is None:
         return None
     return f"{(current - previous) * 100:+.1f} pp"
+
+
+def days(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} d"
+
+
+def delta_count(current: int | None, previous: int | None) -> str | None:
+    if current is None or previous is None:
+        return None
+    return f"{current - previous:+,}"
+
+
+def delta_money(current: Decimal | None, previous: Decimal | None) -> str | None:
+    if current is None or previous is None:
+        return None
+    change = Decimal(str(current)) - Decimal(str(previous))
+    return ("+" if change >= 0 else "") + money(change)
+
+
+def delta_days(current: float | None, previous: float | None) -> str | None:
+    if current is None or previous is None:
+        return None
+    return f"{current - previous:+.1f} d"
