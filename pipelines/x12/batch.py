@@ -179,11 +179,15 @@ class GroupRead:
             base = self.bases[0]
             return {self.numbers[0]: frame.with_columns(pl.col(indexes) - base) if base
                     else frame}
-        position = pl.Series(self.bases).search_sorted(
-            frame.get_column("segment_index"), side="right") - 1
-        base = pl.Series(self.bases, dtype=pl.Int64).gather(position)
-        frame = frame.with_columns(*(pl.col(name) - base for name in indexes),
-                                   __file=pl.Series(self.numbers).gather(position))
+        keys = frame.get_column("segment_index")
+        bases = pl.Series(self.bases, dtype=pl.Int64)
+        position = bases.search_sorted(keys, side="right") - 1
+        frame = frame.with_columns(pl.col(indexes) - bases.gather(position))
+        if keys.is_sorted():  # each file's rows are together: cut the frame (no copies)
+            starts = keys.search_sorted(bases, side="left").to_list() + [frame.height]
+            return {number: frame.slice(start, end - start) for number, start, end
+                    in zip(self.numbers, starts, starts[1:], strict=False) if end > start}
+        frame = frame.with_columns(__file=pl.Series(self.numbers).gather(position))
         return {key[0]: part for key, part in frame.partition_by(
             "__file", as_dict=True, include_key=False, maintain_order=True).items()}
 

@@ -255,6 +255,18 @@ def tokenize(datas: list[bytes], separators: Separators, newline: str) -> pl.Dat
                       eol_char=terminator, new_columns=["text"], schema={"text": pl.String},
                       raise_if_empty=False).lazy()
     row = pl.int_range(pl.len(), dtype=pl.Int64)
+    segment_id = (pl.col("text").str.split_exact(separators.element, 0).struct.field("field_0")
+                  .str.strip_chars_end(WHITESPACE).cast(pl.Categorical))
+    if len(datas) == 1:  # one piece (a file or a chunk): fewer steps
+        return raw.select(
+            "text", stripped=pl.col("text").str.strip_chars_start(WHITESPACE),
+            newlines=_newlines("text", newline),
+        ).select(
+            text="stripped", line_number=_line_number(terminator, newline, pieces=False),
+        ).filter(pl.col("text") != "").select(
+            piece=pl.lit(0, pl.UInt32), local_index=row, line_number="line_number",
+            segment_id=segment_id, text="text",
+        ).collect()
     if len(datas) > 1:
         is_marker = (pl.col("text") == marker.decode()).fill_null(False)
         raw = raw.with_columns(is_marker=is_marker).with_columns(
@@ -264,7 +276,7 @@ def tokenize(datas: list[bytes], separators: Separators, newline: str) -> pl.Dat
         raw = raw.with_columns(is_marker=pl.lit(False), piece=pl.lit(0, pl.UInt32),
                                piece_start=row == 0)
     stripped = pl.col("text").str.strip_chars_start(WHITESPACE)
-    raw = raw.with_columns(stripped=stripped).with_columns(
+    raw = raw.with_columns(stripped=stripped, newlines=_newlines("text", newline)).with_columns(
         line_number=_line_number(terminator, newline))
     segments = raw.filter(~pl.col("is_marker") & (pl.col("stripped") != "")).select(
         "piece", "line_number", "stripped", row=row,
@@ -273,10 +285,9 @@ def tokenize(datas: list[bytes], separators: Separators, newline: str) -> pl.Dat
         local_index=pl.col("row") - pl.when(pl.col("piece").ne_missing(pl.col("piece").shift(1)))
         .then(pl.col("row")).forward_fill(),
         line_number="line_number",
-        segment_id=pl.col("stripped").str.split_exact(separators.element, 0)
-        .struct.field("field_0").str.strip_chars_end(WHITESPACE).cast(pl.Categorical),
         text="stripped",
-    )
+    ).with_columns(segment_id=segment_id).select(
+        "piece", "local_index", "line_number", "segment_id", "text")
     return segments.collect()
 
 
@@ -301,17 +312,26 @@ def unreadable(data: bytes, separators: Separators) -> X12Error | None:
     return None
 
 
-def _line_number(terminator: str, newline: str) -> pl.Expr:
+def _newlines(column: str, newline: str) -> pl.Expr:
+    return pl.col(column).str.count_matches(newline, literal=True).fill_null(0).cast(pl.Int64)
+
+
+def _line_number(terminator: str, newline: str, pieces: bool = True) -> pl.Expr:
     """The 1-based physical line where each segment starts (after its leading whitespace),
-    counted from the start of its piece (columns ``text``, ``stripped``, ``piece_start``)."""
+    counted from the start of its piece (columns ``text``, ``stripped``, ``newlines`` and,
+    with ``pieces``, ``piece_start``)."""
     row = pl.int_range(pl.len(), dtype=pl.Int64)
     if terminator in "\r\n":  # one segment per line; empty lines are rows too
+        if not pieces:
+            return row + 1
         return row - pl.when(pl.col("piece_start")).then(row).forward_fill() + 1
-    newlines = pl.col("text").str.count_matches(newline, literal=True).fill_null(0).cast(
-        pl.Int64)
-    leading = newlines - pl.col("stripped").str.count_matches(newline, literal=True).fill_null(
-        0).cast(pl.Int64)  # the newlines between the previous terminator and the segment
+    # columns "newlines" (in "text") and "stripped"; the leading newlines are those between
+    # the previous terminator and the segment
+    newlines = pl.col("newlines")
+    leading = newlines - _newlines("stripped", newline)
     before = newlines.cum_sum() - newlines  # newlines before the row
+    if not pieces:
+        return 1 + before + leading
     at_start = pl.when(pl.col("piece_start")).then(before).forward_fill()
     return 1 + before - at_start + leading
 
