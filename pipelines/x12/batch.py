@@ -28,6 +28,7 @@ from pipelines.x12.segments import (
     Separators,
     as_utf8,
     detect_separators,
+    differ_message,
     interchange_cuts,
     load,
     tokenize,
@@ -115,12 +116,6 @@ def cut(data: bytes, separators: Separators, newline: str, line_offset: int = 0,
         pieces.append(Piece(data[here.start:end], here.separators, newline, lines, findings))
         lines += data.count(newline_byte, here.start, end)
     return pieces
-
-
-def differ_message(separators: Separators) -> str:
-    return (f"this interchange declares other separators than the one before it (element "
-            f"{separators.element!r}, component {separators.component!r}, segment terminator "
-            f"{separators.segment!r}); it is read with its own")
 
 
 def read_files(files: list[SourceFile]) -> list[X12Document]:

@@ -39,6 +39,7 @@ from pipelines.x12.segments import (
     Separators,
     as_utf8,
     detect_separators,
+    differ_message,
     interchange_cuts,
     open_source,
     tokenize,
@@ -207,7 +208,8 @@ def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
             yield buffer[:here.start], separators, END_OF_INTERCHANGES, switch
             buffer = buffer[here.start:]
             separators = here.separators
-            switch = (("INTERCHANGE_SEPARATORS_DIFFER", _differ(separators)), *here.findings)
+            switch = (("INTERCHANGE_SEPARATORS_DIFFER", differ_message(separators)),
+                      *here.findings)
             cuts = interchange_cuts(buffer, separators)
         if not block:
             if buffer:
@@ -220,12 +222,6 @@ def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
         pending = buffer[cut:]
         yield buffer[:cut], separators, END_OF_CHUNK, switch
         switch = None
-
-
-def _differ(separators: Separators) -> str:
-    return (f"this interchange declares other separators than the one before it (element "
-            f"{separators.element!r}, component {separators.component!r}, segment terminator "
-            f"{separators.segment!r}); it is read with its own")
 
 
 def _last_transaction_start(buffer: bytes, separators: Separators) -> int | None:

@@ -179,6 +179,13 @@ def interchange_cuts(data: bytes, first: Separators) -> list[Cut]:
     return cuts
 
 
+def differ_message(separators: Separators) -> str:
+    """The INTERCHANGE_SEPARATORS_DIFFER message for an interchange read with its own."""
+    return (f"this interchange declares other separators than the one before it (element "
+            f"{separators.element!r}, component {separators.component!r}, segment terminator "
+            f"{separators.segment!r}); it is read with its own")
+
+
 def _same(one: Separators, other: Separators) -> bool:
     return (one.element, one.component, one.segment) == (
         other.element, other.component, other.segment)
