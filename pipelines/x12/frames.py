@@ -34,19 +34,28 @@ def typed(frame: pl.DataFrame, spec: Mapping[str, tuple[str, str, pl.DataType]]
     """Add typed columns ``name: (source column, element name, dtype)`` and report values
     that are present but do not convert (INVALID_AMOUNT, INVALID_DATE, AMOUNT_PRECISION).
 
-    All checks are made in one pass; only a check that finds something filters the frame."""
-    frame = frame.with_columns(_convert(pl.col(source), dtype).alias(name)
+    All checks are made in one pass; only a check that finds something filters the frame.
+    Values are converted as sent first; only a column with values that do not convert is
+    converted again with surrounding whitespace removed (rare, and it costs a pass)."""
+    frame = frame.with_columns(_convert(pl.col(source), dtype, strip=False).alias(name)
                                for name, (source, _element, dtype) in spec.items())
     checks = {}
     for name, (source, _element, dtype) in spec.items():
-        checks[f"bad {name}"] = (pl.col(source).is_not_null() & pl.col(name).is_null()).any()
+        checks[f"bad {name}"] = _unconverted(source, name).any()
         if dtype == MONEY:
             checks[f"fine {name}"] = _too_fine(source).any()
     found = frame.select(**checks).row(0, named=True) if frame.height else {}
+    again = {name: spec[name] for name in spec if found.get(f"bad {name}")}
+    if again:
+        frame = frame.with_columns(_convert(pl.col(source), dtype).alias(name)
+                                   for name, (source, _element, dtype) in again.items())
+        found.update(frame.select(**{f"bad {name}": _unconverted(source, name).any()
+                                     for name, (source, *_rest) in again.items()}
+                                  ).row(0, named=True))
     notes = []
     for name, (source, element, dtype) in spec.items():
         if found.get(f"bad {name}"):
-            bad = frame.filter(pl.col(source).is_not_null() & pl.col(name).is_null())
+            bad = frame.filter(_unconverted(source, name))
             code = "INVALID_DATE" if dtype == DATE else "INVALID_AMOUNT"
             what = "a date (CCYYMMDD)" if dtype == DATE else "a number"
             notes.append(dx.found(bad, code, pl.format(
@@ -58,17 +67,23 @@ def typed(frame: pl.DataFrame, spec: Mapping[str, tuple[str, str, pl.DataType]]
     return frame, notes
 
 
+def _unconverted(source: str, name: str) -> pl.Expr:
+    return pl.col(source).is_not_null() & pl.col(name).is_null()
+
+
 def _too_fine(source: str) -> pl.Expr:
     return pl.col(source).str.contains(r"\.\d{3,}$")
 
 
-def _convert(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+def _convert(raw: pl.Expr, dtype: pl.DataType, strip: bool = True) -> pl.Expr:
+    if strip:
+        raw = raw.str.strip_chars()
     if dtype == DATE:
-        return raw.str.strip_chars().str.to_date("%Y%m%d", strict=False)
+        return raw.str.to_date("%Y%m%d", strict=False)
     if dtype in (MONEY, QUANTITY):
-        return raw.str.strip_chars().cast(dtype, strict=False)
+        return raw.cast(dtype, strict=False)
     if dtype == INT:
-        return raw.str.strip_chars().cast(pl.Float64, strict=False).cast(INT, strict=False)
+        return raw.cast(pl.Float64, strict=False).cast(INT, strict=False)
     return raw
 
 

@@ -205,3 +205,13 @@ def test_interchange_whose_isa_declares_no_readable_separators_is_read_with_thos
     assert [(d.code, d.severity, d.segment_index, d.line_number) for d in document.diagnostics
             ] == [("INTERCHANGE_SEPARATORS_DIFFER", "warning", 51, 52)]
     assert "does not declare readable separators" in document.diagnostics[0].message
+
+
+def test_amounts_and_dates_padded_with_spaces_are_read_exactly():
+    text = fixture_text("835_synthetic.x12")
+    padded = text.replace("CLP*PCN001*1*210.00*150.00", "CLP*PCN001*1* 210.00*150.00 ")
+    padded = padded.replace("DTM*232*20231201", "DTM*232* 20231201 ")
+    assert padded != text
+    document = read_text(padded)
+    assert document.diagnostics == []
+    assert_same_tables(document, _reference("835_synthetic.x12"))
