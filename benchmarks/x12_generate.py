@@ -48,7 +48,8 @@ def _procedure(rng: random.Random) -> str:
     return "HC:" + rng.choice(CODES) + (":" + modifier if modifier else "")
 
 
-def generate_835(path: Path, target_bytes: int, seed: int) -> Truth:
+def generate_835(path: Path, target_bytes: int, seed: int,
+                 claims_per_transaction: int = CLAIMS_PER_TRANSACTION) -> Truth:
     rng = random.Random(seed)
     claims = lines = charge_total = paid_total = 0
     written = 0
@@ -58,7 +59,8 @@ def generate_835(path: Path, target_bytes: int, seed: int) -> Truth:
         transaction = 0
         while written < target_bytes:
             transaction += 1
-            body, tx_paid, tx_claims, tx_lines, tx_charge = _remit_claims(rng, claims)
+            body, tx_paid, tx_claims, tx_lines, tx_charge = _remit_claims(
+                rng, claims, claims_per_transaction)
             plb = rng.randint(0, 5000)
             head = [
                 f"ST*835*{transaction:04d}~",
@@ -84,10 +86,10 @@ def generate_835(path: Path, target_bytes: int, seed: int) -> Truth:
                  Decimal(paid_total) / 100)
 
 
-def _remit_claims(rng: random.Random, first: int):
+def _remit_claims(rng: random.Random, first: int, count: int):
     segments: list[str] = []
     paid_sum = charge_sum = line_count = 0
-    for number in range(first + 1, first + 1 + CLAIMS_PER_TRANSACTION):
+    for number in range(first + 1, first + 1 + count):
         sign = -1 if rng.random() < 0.04 else 1
         status = "22" if sign < 0 else rng.choice(("1", "1", "1", "2", "4"))
         line_segments, claim_charge, claim_paid, claim_pr = [], 0, 0, 0
@@ -122,10 +124,11 @@ def _remit_claims(rng: random.Random, first: int):
         ]
         paid_sum += sign * claim_paid
         charge_sum += sign * claim_charge
-    return segments, paid_sum, CLAIMS_PER_TRANSACTION, line_count, charge_sum
+    return segments, paid_sum, count, line_count, charge_sum
 
 
-def generate_837p(path: Path, target_bytes: int, seed: int) -> Truth:
+def generate_837p(path: Path, target_bytes: int, seed: int,
+                  claims_per_transaction: int = CLAIMS_PER_TRANSACTION) -> Truth:
     rng = random.Random(seed)
     claims = lines = charge_total = 0
     written = 0
@@ -143,7 +146,7 @@ def generate_837p(path: Path, target_bytes: int, seed: int) -> Truth:
                 "PRV*BI*PXC*225100000X~", "NM1*85*2*BRIGHT THERAPY*****XX*1234567893~",
                 "N3*10 MAIN ST~", "N4*SPRINGFIELD*IL*62701~", "REF*EI*987654321~",
             ]
-            for offset in range(CLAIMS_PER_TRANSACTION):
+            for offset in range(claims_per_transaction):
                 number = claims + offset + 1
                 claim_lines, claim_charge = [], 0
                 for line in range(1, rng.randint(1, 4) + 1):
@@ -171,7 +174,7 @@ def generate_837p(path: Path, target_bytes: int, seed: int) -> Truth:
                     "NM1*82*1*SMITH*ANN****XX*2222222220~", "PRV*PE*PXC*225100000X~",
                     *claim_lines,
                 ]
-            claims += CLAIMS_PER_TRANSACTION
+            claims += claims_per_transaction
             segments.append(f"SE*{len(segments) + 1}*{transaction:04d}~")
             text = "\n".join(segments) + "\n"
             out.write(text)

@@ -12,7 +12,9 @@ one bad file never affects its neighbours.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from pipelines.x12.segments import (
     Separators,
     as_utf8,
     detect_separators,
+    differ_message,
     interchange_cuts,
     load,
     tokenize,
@@ -34,6 +37,7 @@ from pipelines.x12.segments import (
 from pipelines.x12.tables import X12_TABLES
 
 HEAD_BYTES = 65536
+PARALLEL_BYTES = 4 * 1024 * 1024  # a batch larger than this is read as two halves at once
 
 
 @dataclass
@@ -114,14 +118,30 @@ def cut(data: bytes, separators: Separators, newline: str, line_offset: int = 0,
     return pieces
 
 
-def differ_message(separators: Separators) -> str:
-    return (f"this interchange declares other separators than the one before it (element "
-            f"{separators.element!r}, component {separators.component!r}, segment terminator "
-            f"{separators.segment!r}); it is read with its own")
-
-
 def read_files(files: list[SourceFile]) -> list[X12Document]:
-    """Documents for opened files (see ``open_file``), reading all of them together."""
+    """Documents for opened files (see ``open_file``), reading all of them together: a large
+    batch as two halves on two threads when there are CPUs for it (polars releases the GIL)."""
+    halves = _halves(files)
+    if len(halves) == 1:
+        return _read_together(files)
+    with ThreadPoolExecutor(len(halves), thread_name_prefix="x12-batch") as pool:
+        return [document for part in pool.map(_read_together, halves) for document in part]
+
+
+def _halves(files: list[SourceFile]) -> list[list[SourceFile]]:
+    sizes = [sum(len(piece.data) for piece in file.pieces) for file in files]
+    total = sum(sizes)
+    if total < PARALLEL_BYTES or len(files) < 2 or len(os.sched_getaffinity(0)) < 2:
+        return [files]
+    running, middle = 0, 0
+    while middle < len(files) - 1 and running + sizes[middle] <= total / 2:
+        running += sizes[middle]
+        middle += 1
+    middle = max(middle, 1)
+    return [files[:middle], files[middle:]]
+
+
+def _read_together(files: list[SourceFile]) -> list[X12Document]:
     try:
         reads = _read_groups(files)
     except DEFECTS as error:
@@ -179,11 +199,15 @@ class GroupRead:
             base = self.bases[0]
             return {self.numbers[0]: frame.with_columns(pl.col(indexes) - base) if base
                     else frame}
-        position = pl.Series(self.bases).search_sorted(
-            frame.get_column("segment_index"), side="right") - 1
-        base = pl.Series(self.bases, dtype=pl.Int64).gather(position)
-        frame = frame.with_columns(*(pl.col(name) - base for name in indexes),
-                                   __file=pl.Series(self.numbers).gather(position))
+        keys = frame.get_column("segment_index")
+        bases = pl.Series(self.bases, dtype=pl.Int64)
+        position = bases.search_sorted(keys, side="right") - 1
+        frame = frame.with_columns(pl.col(indexes) - bases.gather(position))
+        if keys.is_sorted():  # each file's rows are together: cut the frame (no copies)
+            starts = keys.search_sorted(bases, side="left").to_list() + [frame.height]
+            return {number: frame.slice(start, end - start) for number, start, end
+                    in zip(self.numbers, starts, starts[1:], strict=False) if end > start}
+        frame = frame.with_columns(__file=pl.Series(self.numbers).gather(position))
         return {key[0]: part for key, part in frame.partition_by(
             "__file", as_dict=True, include_key=False, maintain_order=True).items()}
 

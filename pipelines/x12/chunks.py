@@ -13,8 +13,12 @@ block is also cut at an ISA declaring other separators, and what follows is read
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,12 +32,14 @@ from pipelines.x12.envelope import (
     END_OF_INTERCHANGES,
     Carry,
     PieceSpec,
+    carry_after,
 )
 from pipelines.x12.reader import DEFECTS, money, read_failed, read_group
 from pipelines.x12.segments import (
     Separators,
     as_utf8,
     detect_separators,
+    differ_message,
     interchange_cuts,
     open_source,
     tokenize,
@@ -62,13 +68,16 @@ def iter_x12(path: Path | str, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
 
 
 def read_in_chunks(source: Path | str | bytes, chunk_bytes: int, file_name: str | None,
-                   ) -> X12Document:
-    """One document for a large file read chunk by chunk (what ``read_x12`` returns)."""
-    return merge(list(_documents(source, chunk_bytes, file_name)), file_name)
+                   workers: int | None = None) -> X12Document:
+    """One document for a large file read chunk by chunk (what ``read_x12`` returns); the
+    chunks are read ``workers`` at a time (default: up to two, as the CPUs allow)."""
+    if workers is None:
+        workers = min(2, len(os.sched_getaffinity(0)))
+    return merge(list(_documents(source, chunk_bytes, file_name, workers)), file_name)
 
 
 def _documents(source: Path | str | bytes, chunk_bytes: int, file_name: str | None,
-               ) -> Iterator[X12Document]:
+               workers: int = 1) -> Iterator[X12Document]:
     from pipelines.x12.batch import read_x12_batch
 
     try:
@@ -86,48 +95,100 @@ def _documents(source: Path | str | bytes, chunk_bytes: int, file_name: str | No
         yield read_x12_batch([source], [file_name])[0]
         return
     newline = "\n" if b"\n" in opened.head else "\r"
+    notes = [*opened.notes, *notes]
     if opened.path is not None:
         with open(opened.path, "rb") as reader:
-            yield from _chunks(reader, separators, [*opened.notes, *notes], chunk_bytes,
-                               file_name, newline)
+            yield from _chunks(reader, separators, notes, chunk_bytes, file_name, newline,
+                               workers)
     else:
-        yield from _chunks(io.BytesIO(opened.data), separators, [*opened.notes, *notes],
-                           chunk_bytes, file_name, newline)
+        yield from _chunks(io.BytesIO(opened.data), separators, notes, chunk_bytes, file_name,
+                           newline, workers)
 
 
 def _chunks(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
-            chunk_bytes: int, file_name: str | None, newline: str) -> Iterator[X12Document]:
+            chunk_bytes: int, file_name: str | None, newline: str, workers: int = 1,
+            ) -> Iterator[X12Document]:
+    """Documents of the chunks in order. With ``workers`` > 1, chunks are tokenized in order
+    here and read on a pool of that many threads (polars releases the GIL), at most
+    ``workers`` + 1 at a time."""
+    jobs = _jobs(reader, separators, notes, chunk_bytes, file_name, newline)
+    if workers <= 1:
+        for job in jobs:
+            document = job()
+            yield document
+            if document.error is not None:
+                return
+        return
+    with ThreadPoolExecutor(workers, thread_name_prefix="x12-chunk") as pool:
+        pending: deque = deque()
+        for job in jobs:
+            pending.append(pool.submit(job))
+            if len(pending) > workers:
+                document = pending.popleft().result()
+                yield document
+                if document.error is not None:
+                    _cancel(pending)
+                    return
+        while pending:
+            document = pending.popleft().result()
+            yield document
+            if document.error is not None:
+                _cancel(pending)
+                return
+
+
+def _cancel(pending: deque) -> None:
+    for future in pending:
+        future.cancel()
+
+
+def _jobs(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
+          chunk_bytes: int, file_name: str | None, newline: str,
+          ) -> Iterator[Callable[[], X12Document]]:
+    """One callable per chunk, reading it; the chunk is tokenized (and the envelope state it
+    leaves for the next chunk computed) before the callable is handed out."""
     header: pl.DataFrame | None = None  # open ISA/GS segments, carried into the next chunk
-    state = ChunkState()
+    carry = Carry()
     segment_offset = line_offset = 0
     for data, block_separators, end, switch in _blocks(reader, separators, chunk_bytes):
         findings = list(notes) if segment_offset == 0 else []
         if switch is not None:
-            header, state = None, ChunkState()
+            header, carry = None, Carry()
             findings += [dx.one(code, message, segment_offset, line_offset + 1, "ISA")
                          for code, message in switch]
         prefix = b""
         if header is not None and header.height:
             prefix = ("".join(text + block_separators.segment
                               for text in header.get_column("text"))).encode()
-        segments = tokenize([as_utf8(prefix + data)], block_separators, newline)
         carried = header.height if header is not None else 0
-        segments = _renumber(segments, header, carried, segment_offset, line_offset,
-                             prefix.count(newline.encode()))
         try:
-            result = read_group(segments, block_separators,
-                                [PieceSpec(end, True, 0)], carried_rows=carried,
-                                carry=state.carry)
-            document = single_document(result, file_name, findings, state)
-        except DEFECTS as error:  # a reader defect: reported on this file, not raised
-            document = read_failed(file_name, error)
-        yield document
-        if document.error is not None:
+            segments = tokenize([as_utf8(prefix + data)], block_separators, newline)
+            segments = _renumber(segments, header, carried, segment_offset, line_offset,
+                                 prefix.count(newline.encode()))
+            following = (carry_after(segments, block_separators, carried, carry)
+                         if end == END_OF_CHUNK else Carry())
+            header = _open_envelope(segments)
+        except X12Error as error:
+            yield partial(X12Document, file_name=file_name, error=error)
             return
-        state = document.carry
-        header = _open_envelope(segments)
+        except DEFECTS as error:
+            yield partial(read_failed, file_name, error)
+            return
+        yield partial(_read_chunk, segments, block_separators, PieceSpec(end, True, 0),
+                      carried, carry, findings, file_name)
+        carry = following
         segment_offset += segments.height - carried
         line_offset += data.count(newline.encode())
+
+
+def _read_chunk(segments: pl.DataFrame, separators: Separators, spec: PieceSpec,
+                carried: int, carry: Carry, findings: list[pl.DataFrame],
+                file_name: str | None) -> X12Document:
+    try:
+        result = read_group(segments, separators, [spec], carried_rows=carried, carry=carry)
+        return single_document(result, file_name, findings)
+    except DEFECTS as error:  # a reader defect: reported on this file, not raised
+        return read_failed(file_name, error)
 
 
 def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
@@ -147,7 +208,8 @@ def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
             yield buffer[:here.start], separators, END_OF_INTERCHANGES, switch
             buffer = buffer[here.start:]
             separators = here.separators
-            switch = (("INTERCHANGE_SEPARATORS_DIFFER", _differ(separators)), *here.findings)
+            switch = (("INTERCHANGE_SEPARATORS_DIFFER", differ_message(separators)),
+                      *here.findings)
             cuts = interchange_cuts(buffer, separators)
         if not block:
             if buffer:
@@ -160,12 +222,6 @@ def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
         pending = buffer[cut:]
         yield buffer[:cut], separators, END_OF_CHUNK, switch
         switch = None
-
-
-def _differ(separators: Separators) -> str:
-    return (f"this interchange declares other separators than the one before it (element "
-            f"{separators.element!r}, component {separators.component!r}, segment terminator "
-            f"{separators.segment!r}); it is read with its own")
 
 
 def _last_transaction_start(buffer: bytes, separators: Separators) -> int | None:
@@ -224,8 +280,7 @@ def _open_envelope(segments: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(rows) if rows else segments.clear()
 
 
-def single_document(result, file_name: str | None, notes: list[pl.DataFrame],
-                    state: ChunkState) -> X12Document:
+def single_document(result, file_name: str | None, notes: list[pl.DataFrame]) -> X12Document:
     """The document of a group holding one piece whose indexes are the file's own."""
     if 0 in result.errors:
         return X12Document(file_name=file_name, error=result.errors[0])
@@ -256,6 +311,8 @@ def single_document(result, file_name: str | None, notes: list[pl.DataFrame],
 
 def merge(documents: list[X12Document], file_name: str | None) -> X12Document:
     """The chunks of one file as one document (an error in any chunk is the file's error)."""
+    if len(documents) == 1:
+        return documents[0]
     for document in documents:
         if document.error is not None:
             return X12Document(file_name=file_name, error=document.error)

@@ -60,6 +60,7 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 _LOCATION = ("segment_index", "line_number", "segment_id")
+_EMPTY = pl.DataFrame(schema=DIAGNOSTICS)
 
 
 def found(rows: pl.DataFrame, code: str, message: pl.Expr | str) -> pl.DataFrame:
@@ -91,7 +92,7 @@ def combine(frames: Iterable[pl.DataFrame]) -> pl.DataFrame:
     """One diagnostics frame, in file order (file-level findings without location first)."""
     frames = [frame for frame in frames if frame.height]
     if not frames:
-        return pl.DataFrame(schema=DIAGNOSTICS)
+        return _EMPTY.clear()
     return pl.concat(frames, how="vertical").sort(
         "segment_index", nulls_last=False, maintain_order=True)
 

@@ -79,24 +79,12 @@ def read_envelope(segments: pl.DataFrame, separators: Separators, specs: list[Pi
         .when((outside | _first_of_piece()) if many else outside).then(-1)
         .forward_fill().replace(-1, None))
 
-    env = split_elements(
-        segments.filter(pl.col("segment_id").is_in(ENVELOPE_IDS)), 16, separators)
-    carried = (pl.col("segment_index").is_in(
-        segments.head(carried_rows).get_column("segment_index").implode())
-        if carried_rows else pl.lit(False))
-    env = env.with_columns(
-        carried=carried,
-        isa_index=pl.when(pl.col("segment_id") == "ISA").then(pl.col("segment_index"))
-        .when(_first_of_piece()).then(-1).forward_fill().replace(-1, None),
-        gs_index=pl.when(pl.col("segment_id") == "GS").then(pl.col("segment_index"))
-        .when(pl.col("segment_id").is_in(["ISA", "IEA"]) | _first_of_piece()).then(-1)
-        .forward_fill().replace(-1, None),
-    )
+    env = _envelope_segments(segments, separators, carried_rows)
     # An ISA that does not declare the separators its piece is read with (one whose own
     # separators could not be read: a new piece starts at every readable one) is reported.
     notes = _unreadable_interchanges(segments, env, separators)
     all_env = env
-    env = env.filter((pl.col("segment_id") != "ISA") | (pl.col("e16") == separators.component))
+    env = env.filter(_readable_isa(separators))
 
     errors = _unreadable_pieces(segments, env, all_env, specs)
     if errors:
@@ -115,6 +103,36 @@ def read_envelope(segments: pl.DataFrame, separators: Separators, specs: list[Pi
     notes += _check_interchanges(env, carry)
     notes += _check_outside(segments)
     return segments, Envelope(transactions, pieces, errors, notes, _next_carry(env, carry))
+
+
+def carry_after(segments: pl.DataFrame, separators: Separators, carried_rows: int,
+                carry: Carry | None) -> Carry:
+    """The ``Envelope.carry`` that ``read_envelope`` will find for these segments, from the
+    envelope segments alone: the next chunk can be read before this one is."""
+    env = _envelope_segments(segments, separators, carried_rows)
+    return _next_carry(env.filter(_readable_isa(separators)), carry or Carry())
+
+
+def _envelope_segments(segments: pl.DataFrame, separators: Separators, carried_rows: int,
+                       ) -> pl.DataFrame:
+    """The ISA/GS/ST/SE/GE/IEA segments, split, with the ISA and GS each belongs to."""
+    env = split_elements(
+        segments.filter(pl.col("segment_id").is_in(ENVELOPE_IDS)), 16, separators)
+    carried = (pl.col("segment_index").is_in(
+        segments.head(carried_rows).get_column("segment_index").implode())
+        if carried_rows else pl.lit(False))
+    return env.with_columns(
+        carried=carried,
+        isa_index=pl.when(pl.col("segment_id") == "ISA").then(pl.col("segment_index"))
+        .when(_first_of_piece()).then(-1).forward_fill().replace(-1, None),
+        gs_index=pl.when(pl.col("segment_id") == "GS").then(pl.col("segment_index"))
+        .when(pl.col("segment_id").is_in(["ISA", "IEA"]) | _first_of_piece()).then(-1)
+        .forward_fill().replace(-1, None),
+    )
+
+
+def _readable_isa(separators: Separators) -> pl.Expr:
+    return (pl.col("segment_id") != "ISA") | (pl.col("e16") == separators.component)
 
 
 def _without(frame: pl.DataFrame, errors: dict[int, X12Error]) -> pl.DataFrame:

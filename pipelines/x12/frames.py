@@ -32,47 +32,70 @@ def segment_is(*ids: str) -> pl.Expr:
 def typed(frame: pl.DataFrame, spec: Mapping[str, tuple[str, str, pl.DataType]]
           ) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     """Add typed columns ``name: (source column, element name, dtype)`` and report values
-    that are present but do not convert (INVALID_AMOUNT, INVALID_DATE, AMOUNT_PRECISION)."""
-    exprs, notes = [], []
+    that are present but do not convert (INVALID_AMOUNT, INVALID_DATE, AMOUNT_PRECISION).
+
+    All checks are made in one pass; only a check that finds something filters the frame.
+    Values are converted as sent first; only a column with values that do not convert is
+    converted again with surrounding whitespace removed (rare, and it costs a pass)."""
+    frame = frame.with_columns(_convert(pl.col(source), dtype, strip=False).alias(name)
+                               for name, (source, _element, dtype) in spec.items())
+    checks = {}
     for name, (source, _element, dtype) in spec.items():
-        exprs.append(_convert(pl.col(source), dtype).alias(name))
-    frame = frame.with_columns(exprs)
+        checks[f"bad {name}"] = _unconverted(source, name).any()
+        if dtype == MONEY:
+            checks[f"fine {name}"] = _too_fine(source).any()
+    found = frame.select(**checks).row(0, named=True) if frame.height else {}
+    again = {name: spec[name] for name in spec if found.get(f"bad {name}")}
+    if again:
+        frame = frame.with_columns(_convert(pl.col(source), dtype).alias(name)
+                                   for name, (source, _element, dtype) in again.items())
+        found.update(frame.select(**{f"bad {name}": _unconverted(source, name).any()
+                                     for name, (source, *_rest) in again.items()}
+                                  ).row(0, named=True))
+    notes = []
     for name, (source, element, dtype) in spec.items():
-        bad = frame.filter(pl.col(source).is_not_null() & pl.col(name).is_null())
-        if bad.height:
+        if found.get(f"bad {name}"):
+            bad = frame.filter(_unconverted(source, name))
             code = "INVALID_DATE" if dtype == DATE else "INVALID_AMOUNT"
             what = "a date (CCYYMMDD)" if dtype == DATE else "a number"
             notes.append(dx.found(bad, code, pl.format(
                 "{} {} is not {}", pl.lit(element), pl.col(source), pl.lit(what))))
-        if dtype == MONEY:
-            fine = frame.filter(pl.col(source).str.contains(r"\.\d{3,}$"))
-            if fine.height:
-                notes.append(dx.found(fine, "AMOUNT_PRECISION", pl.format(
-                    "{} {} has more than two decimals; read as {}", pl.lit(element),
-                    pl.col(source), pl.col(name))))
+        if found.get(f"fine {name}"):
+            notes.append(dx.found(frame.filter(_too_fine(source)), "AMOUNT_PRECISION", pl.format(
+                "{} {} has more than two decimals; read as {}", pl.lit(element),
+                pl.col(source), pl.col(name))))
     return frame, notes
 
 
-def _convert(raw: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+def _unconverted(source: str, name: str) -> pl.Expr:
+    return pl.col(source).is_not_null() & pl.col(name).is_null()
+
+
+def _too_fine(source: str) -> pl.Expr:
+    return pl.col(source).str.contains(r"\.\d{3,}$")
+
+
+def _convert(raw: pl.Expr, dtype: pl.DataType, strip: bool = True) -> pl.Expr:
+    if strip:
+        raw = raw.str.strip_chars()
     if dtype == DATE:
-        return raw.str.strip_chars().str.to_date("%Y%m%d", strict=False)
+        return raw.str.to_date("%Y%m%d", strict=False)
     if dtype in (MONEY, QUANTITY):
-        return raw.str.strip_chars().cast(dtype, strict=False)
+        return raw.cast(dtype, strict=False)
     if dtype == INT:
-        return raw.str.strip_chars().cast(pl.Float64, strict=False).cast(INT, strict=False)
+        return raw.cast(pl.Float64, strict=False).cast(INT, strict=False)
     return raw
 
 
 def require(frame: pl.DataFrame, elements: Mapping[str, str]) -> list[pl.DataFrame]:
     """MISSING_ELEMENT for each row where a required element (``column: description``) is
-    empty."""
-    notes = []
-    for column, description in elements.items():
-        missing = frame.filter(pl.col(column).is_null())
-        if missing.height:
-            notes.append(dx.found(missing, "MISSING_ELEMENT",
-                                  f"required element {description} is empty"))
-    return notes
+    empty (one pass finds the columns with any)."""
+    if frame.height == 0:
+        return []
+    empty = frame.select(pl.col(list(elements)).is_null().any()).row(0, named=True)
+    return [dx.found(frame.filter(pl.col(column).is_null()), "MISSING_ELEMENT",
+                     f"required element {description} is empty")
+            for column, description in elements.items() if empty[column]]
 
 
 def require_cas(triplets: pl.DataFrame) -> list[pl.DataFrame]:
@@ -144,9 +167,10 @@ def _element(value: pl.Expr) -> pl.Expr:
 
 
 def first_per(frame: pl.DataFrame, key: str) -> pl.DataFrame:
-    """The first row of each ``key`` (rows are in file order)."""
-    return frame.filter(pl.col(key).is_not_null()).unique(key, keep="first",
-                                                         maintain_order=True)
+    """The first row of each ``key`` (rows are in file order, and ``key`` is a loop index:
+    forward filled, so the rows of one value are next to each other)."""
+    present = frame.filter(pl.col(key).is_not_null())
+    return present.filter(pl.col(key).ne_missing(pl.col(key).shift(1)))
 
 
 def conform(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:

@@ -27,7 +27,7 @@ ZERO = Decimal("0.00")
 DEFECTS = (Exception, pl.exceptions.PanicException)
 # Files larger than this are read by ``read_x12`` in chunks of this size (bounded memory, and
 # faster: every step works on frames that fit the CPU caches better).
-CHUNK_BYTES = 4 * 1024 * 1024
+CHUNK_BYTES = 8 * 1024 * 1024
 log = logging.getLogger(__name__)
 
 

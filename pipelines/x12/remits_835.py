@@ -392,10 +392,14 @@ def _structure(body: pl.DataFrame, parts: Parts) -> list[pl.DataFrame]:
                               why)
     notes += out_of_place(parts.raw("LQ").filter(pl.col("service_index").is_null()),
                           "appears outside a service payment (SVC) loop")
-    claim_rows = body.with_columns(
+    # one pass picks the rows both order checks look at
+    rows = body.filter((pl.col("claim_index").is_not_null()
+                        | pl.col("service_index").is_not_null())
+                       & pl.col("segment_id").is_in(list({*CLAIM_ORDER, *SERVICE_ORDER})))
+    rows = rows.with_columns(
         claim_only=pl.when(pl.col("service_index").is_null()).then(pl.col("claim_index")))
-    notes += out_of_order(claim_rows, "claim_only", CLAIM_ORDER, "2100 claim payment")
-    notes += out_of_order(body, "service_index", SERVICE_ORDER, "2110 service payment")
+    notes += out_of_order(rows, "claim_only", CLAIM_ORDER, "2100 claim payment")
+    notes += out_of_order(rows, "service_index", SERVICE_ORDER, "2110 service payment")
     return notes
 
 

@@ -179,6 +179,13 @@ def interchange_cuts(data: bytes, first: Separators) -> list[Cut]:
     return cuts
 
 
+def differ_message(separators: Separators) -> str:
+    """The INTERCHANGE_SEPARATORS_DIFFER message for an interchange read with its own."""
+    return (f"this interchange declares other separators than the one before it (element "
+            f"{separators.element!r}, component {separators.component!r}, segment terminator "
+            f"{separators.segment!r}); it is read with its own")
+
+
 def _same(one: Separators, other: Separators) -> bool:
     return (one.element, one.component, one.segment) == (
         other.element, other.component, other.segment)
@@ -253,29 +260,41 @@ def tokenize(datas: list[bytes], separators: Separators, newline: str) -> pl.Dat
         buffer = b"".join(data + end + marker + end for data in datas)
     raw = pl.read_csv(buffer, has_header=False, separator=field_separator, quote_char=None,
                       eol_char=terminator, new_columns=["text"], schema={"text": pl.String},
-                      raise_if_empty=False)
-    is_marker = ((pl.col("text") == marker.decode()).fill_null(False) if len(datas) > 1
-                 else pl.int_range(pl.len()) < 0)  # (a column of False)
-    raw = raw.with_columns(
-        piece=(is_marker.cum_sum() - is_marker).cast(pl.UInt32),
-        piece_start=is_marker.shift(1, fill_value=True),
-    )
-    raw = raw.with_columns(_line_numbers(raw, terminator, newline))
-    segments = raw.lazy().filter(~is_marker).select(
-        "piece",
-        "line_number",
-        pl.col("text").str.strip_chars_start(WHITESPACE),
-    ).filter(pl.col("text") != "").with_row_index("row").with_columns(
-        first_row=pl.when(pl.col("piece") != pl.col("piece").shift(1, fill_value=-1))
-        .then(pl.col("row")).forward_fill(),
+                      raise_if_empty=False).lazy()
+    row = pl.int_range(pl.len(), dtype=pl.Int64)
+    segment_id = (pl.col("text").str.split_exact(separators.element, 0).struct.field("field_0")
+                  .str.strip_chars_end(WHITESPACE).cast(pl.Categorical))
+    if len(datas) == 1:  # one piece (a file or a chunk): fewer steps
+        return raw.select(
+            "text", stripped=pl.col("text").str.strip_chars_start(WHITESPACE),
+            newlines=_newlines("text", newline),
+        ).select(
+            text="stripped", line_number=_line_number(terminator, newline, pieces=False),
+        ).filter(pl.col("text") != "").select(
+            piece=pl.lit(0, pl.UInt32), local_index=row, line_number="line_number",
+            segment_id=segment_id, text="text",
+        ).collect()
+    if len(datas) > 1:
+        is_marker = (pl.col("text") == marker.decode()).fill_null(False)
+        raw = raw.with_columns(is_marker=is_marker).with_columns(
+            piece=(pl.col("is_marker").cum_sum() - pl.col("is_marker")).cast(pl.UInt32),
+            piece_start=pl.col("is_marker").shift(1, fill_value=True))
+    else:
+        raw = raw.with_columns(is_marker=pl.lit(False), piece=pl.lit(0, pl.UInt32),
+                               piece_start=row == 0)
+    stripped = pl.col("text").str.strip_chars_start(WHITESPACE)
+    raw = raw.with_columns(stripped=stripped, newlines=_newlines("text", newline)).with_columns(
+        line_number=_line_number(terminator, newline))
+    segments = raw.filter(~pl.col("is_marker") & (pl.col("stripped") != "")).select(
+        "piece", "line_number", "stripped", row=row,
     ).select(
         "piece",
-        local_index=(pl.col("row") - pl.col("first_row")).cast(pl.Int64),
+        local_index=pl.col("row") - pl.when(pl.col("piece").ne_missing(pl.col("piece").shift(1)))
+        .then(pl.col("row")).forward_fill(),
         line_number="line_number",
-        segment_id=pl.col("text").str.split_exact(separators.element, 1)
-        .struct.field("field_0").str.strip_chars_end(WHITESPACE).cast(pl.Categorical),
-        text="text",
-    )
+        text="stripped",
+    ).with_columns(segment_id=segment_id).select(
+        "piece", "local_index", "line_number", "segment_id", "text")
     return segments.collect()
 
 
@@ -300,35 +319,28 @@ def unreadable(data: bytes, separators: Separators) -> X12Error | None:
     return None
 
 
-def _line_numbers(raw: pl.DataFrame, terminator: str, newline: str) -> pl.Series:
+def _newlines(column: str, newline: str) -> pl.Expr:
+    return pl.col(column).str.count_matches(newline, literal=True).fill_null(0).cast(pl.Int64)
+
+
+def _line_number(terminator: str, newline: str, pieces: bool = True) -> pl.Expr:
     """The 1-based physical line where each segment starts (after its leading whitespace),
-    counted from the start of its piece."""
+    counted from the start of its piece (columns ``text``, ``stripped``, ``newlines`` and,
+    with ``pieces``, ``piece_start``)."""
+    row = pl.int_range(pl.len(), dtype=pl.Int64)
     if terminator in "\r\n":  # one segment per line; empty lines are rows too
-        row = pl.int_range(pl.len(), dtype=pl.Int64)
-        first = pl.when(pl.col("piece_start")).then(row).forward_fill()
-        return raw.select((row - first + 1).alias("line_number")).to_series()
-    counts = raw.select(
-        "piece_start",
-        newlines=pl.col("text").str.count_matches(newline, literal=True).fill_null(0)
-        .cast(pl.Int64),
-        leads=pl.col("text").str.starts_with(newline)
-        | pl.col("text").str.starts_with("\r" + newline))
-    # Usually the only newline of a segment is the one after the previous terminator; a
-    # segment holding other newlines (rare) has those counted exactly, one by one.
-    leading = pl.when(pl.col("newlines") == 0).then(0).when(
-        (pl.col("newlines") == 1) & pl.col("leads")).then(1)
-    counts = counts.with_columns(leading=leading)
-    rare = counts.select(pl.col("leading").is_null().arg_true()).to_series()
-    if rare.len():
-        exact = raw.select(pl.col("text").gather(rare)).select(
-            pl.col("text").str.count_matches(newline, literal=True)
-            - pl.col("text").str.strip_chars_start(WHITESPACE)
-            .str.count_matches(newline, literal=True)).to_series().cast(pl.Int64)
-        counts = counts.with_columns(counts.get_column("leading").scatter(rare, exact))
-    before = pl.col("newlines").cum_sum() - pl.col("newlines")  # newlines before the row
+        if not pieces:
+            return row + 1
+        return row - pl.when(pl.col("piece_start")).then(row).forward_fill() + 1
+    # columns "newlines" (in "text") and "stripped"; the leading newlines are those between
+    # the previous terminator and the segment
+    newlines = pl.col("newlines")
+    leading = newlines - _newlines("stripped", newline)
+    before = newlines.cum_sum() - newlines  # newlines before the row
+    if not pieces:
+        return 1 + before + leading
     at_start = pl.when(pl.col("piece_start")).then(before).forward_fill()
-    return counts.select(
-        (1 + before - at_start + pl.col("leading")).alias("line_number")).to_series()
+    return 1 + before - at_start + leading
 
 
 def split_elements(part: pl.DataFrame, count: int, separators: Separators) -> pl.DataFrame:

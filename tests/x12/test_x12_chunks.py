@@ -127,3 +127,12 @@ def test_a_large_file_in_chunks_fails_or_reads_like_one_read(tmp_path, monkeypat
     whole = read_x12_batch([path])[0]
     assert (whole.error is None) == (damage == "other_separators")
     assert_same_document(_read_chunked(monkeypatch, path, 3000), whole)
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_chunks_read_on_several_threads_come_back_in_order(tmp_path, workers):
+    path = _many_transactions(tmp_path, 40)
+    path.write_text(path.read_text().replace("GE*40*101", "GE*41*101"))
+    whole = read_x12_batch([path])[0]
+    assert [d.code for d in whole.diagnostics] == ["GE_COUNT_MISMATCH"]
+    assert_same_document(chunks.read_in_chunks(path, 2500, str(path), workers=workers), whole)

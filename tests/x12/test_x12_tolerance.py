@@ -192,3 +192,26 @@ def test_interchanges_alternating_separators_in_a_batch():
     assert [d.code for d in documents[0].diagnostics] == ["INTERCHANGE_SEPARATORS_DIFFER"] * 2
     assert documents[0].tables["edi_835_claim_payments"].get_column(
         "patient_control_number").to_list() == ["PCN001", "PCN002", "PCN003"] * 3
+
+
+def test_interchange_whose_isa_declares_no_readable_separators_is_read_with_those_before():
+    remit = fixture_text("835_synthetic.x12")
+    second = remit.replace("000000101", "000000102")
+    isa = second.split("~")[0]
+    short_isa = "*".join(isa.split("*")[:10])  # ISA cut after ISA09: no ISA16, no terminator
+    document = read_text(remit + second.replace(isa, short_isa))
+    assert document.error is None
+    assert document.claims == 6
+    assert [(d.code, d.severity, d.segment_index, d.line_number) for d in document.diagnostics
+            ] == [("INTERCHANGE_SEPARATORS_DIFFER", "warning", 51, 52)]
+    assert "does not declare readable separators" in document.diagnostics[0].message
+
+
+def test_amounts_and_dates_padded_with_spaces_are_read_exactly():
+    text = fixture_text("835_synthetic.x12")
+    padded = text.replace("CLP*PCN001*1*210.00*150.00", "CLP*PCN001*1* 210.00*150.00 ")
+    padded = padded.replace("DTM*232*20231201", "DTM*232* 20231201 ")
+    assert padded != text
+    document = read_text(padded)
+    assert document.diagnostics == []
+    assert_same_tables(document, _reference("835_synthetic.x12"))
