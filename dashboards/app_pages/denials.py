@@ -56,7 +56,8 @@ for column, dimension, title in ((left, "payer", "By payer"), (right, "hcpcs", "
             column_config={
                 "dimension_value": dimension,
                 "initial_denial_rate": st.column_config.NumberColumn(
-                    "initial denial rate", format="percent"),
+                    "initial denial rate", format="percent",
+                    help=help_text("initial_denial_rate")),
                 "denied_amount": st.column_config.NumberColumn("denied", format="dollar"),
             },
         )

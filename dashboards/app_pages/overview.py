@@ -4,6 +4,7 @@ import polars as pl
 import streamlit as st
 from rcm_dash import queries
 from rcm_dash.cards import Kpi, kpi_row
+from rcm_dash.definitions import column_help
 from rcm_dash.warehouse import query
 
 VOLUME = [
@@ -64,4 +65,5 @@ with right:
                   y_label="%")
 
 with st.expander("Monthly table"):
-    st.dataframe(kpis.drop("client_id", "month_start_date"), hide_index=True)
+    table = kpis.drop("client_id", "month_start_date")
+    st.dataframe(table, hide_index=True, column_config=column_help(table.columns))

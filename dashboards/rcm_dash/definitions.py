@@ -28,3 +28,12 @@ def definitions(doc: Path = METRICS_DOC) -> dict[str, str]:
 
 def help_text(kpi: str) -> str:
     return definitions()[kpi] + " — see docs/metrics.md"
+
+
+def column_help(columns: list[str]) -> dict:
+    """Streamlit column_config giving every KPI column of a table its definition as help."""
+    import streamlit as st
+
+    known = definitions()
+    return {name: st.column_config.Column(help=known[name] + " — see docs/metrics.md")
+            for name in columns if name in known}
