@@ -50,6 +50,8 @@ LINE_ORDER = {"LX": 0, "SV1": 1, "SV2": 1, "SV3": 1, "SV5": 2, "PWK": 3, "CR1": 
               "CRC": 6, "DTP": 7, "QTY": 8, "MEA": 9, "CN1": 10, "REF": 11, "AMT": 12,
               "K3": 13, "NTE": 14, "PS1": 15, "HCP": 16}
 QUALIFIED = ("REF", "AMT", "QTY", "DTP")
+# Segments asked for with different widths: split once, at the widest.
+WIDTHS = {"HL": 4, "NM1": 9}
 CLOSE_CLAIM = ("HL", "ST", "SE")
 
 
@@ -61,7 +63,7 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     version: such a piece is 837I when it has SV2 service lines and no SV1, else 837P (the
     mapping is completed in place)."""
     body = _loops(segments.filter(pl.col("tx_index").is_not_null()))
-    parts = Parts(body, separators)
+    parts = Parts(body, separators, WIDTHS)
     if any(kind is None for kind in kinds.values()):
         sv1 = set(parts.raw("SV1").get_column("piece").unique().to_list())
         sv2 = set(parts.raw("SV2").get_column("piece").unique().to_list())

@@ -40,6 +40,8 @@ CLAIM_ORDER = {"CLP": 0, "CAS": 1, "NM1": 2, "MIA": 3, "MOA": 4, "REF": 5, "DTM"
                "AMT": 8, "QTY": 9}
 SERVICE_ORDER = {"SVC": 0, "DTM": 1, "CAS": 2, "REF": 3, "AMT": 4, "QTY": 5, "LQ": 6}
 QUALIFIED = ("REF", "AMT", "QTY", "DTM")
+# Segments asked for with different widths: split once, at the widest.
+WIDTHS = {"MOA": 7, "MIA": 23}
 
 
 def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separators):
@@ -50,7 +52,7 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
         party_index=open_loop(segment_is("N1"), ["LX", "CLP", "PLB", "SE", "ST"]),
     )
     body = segments.filter(pl.col("tx_index").is_not_null())
-    parts = Parts(body, separators)
+    parts = Parts(body, separators, WIDTHS)
     notes: list[pl.DataFrame] = unknown_segments(body, KNOWN, "835")
     used: list[pl.Series] = []
 
