@@ -19,7 +19,7 @@ from pipelines.x12.frames import (
     conform,
     first_per,
     open_loop,
-    out_of_order,
+    out_of_order_plan,
     out_of_place,
     require,
     require_cas,
@@ -527,15 +527,17 @@ def _structure(body: pl.DataFrame, parts: Parts, loops: pl.DataFrame) -> list[pl
         pl.col("line_index") == pl.col("segment_index"))
     notes += out_of_place(orphans, "appears without its LX (2400 service line loop)")
     checked = {*NAME_ORDER, *CLAIM_ORDER, *LINE_ORDER}
-    rows = body.filter(pl.col("segment_id").is_in(checked))
     name_loops = parts.raw("NM1").get_column("segment_index").implode()
-    rows = rows.with_columns(
+    # one pass picks the rows the three order checks look at
+    rows = body.lazy().filter(pl.col("segment_id").is_in(checked)).select(
+        "segment_index", "line_number", "segment_id",
         name_loop=pl.when(pl.col("loop_index").is_in(name_loops)).then("loop_index"),
         claim_loop=pl.when(pl.col("loop_index") == pl.col("claim_index")).then("loop_index"),
         line_loop=pl.when(pl.col("loop_index") == pl.col("line_index")).then("loop_index"))
-    notes += out_of_order(rows, "name_loop", NAME_ORDER, "name (NM1)")
-    notes += out_of_order(rows, "claim_loop", CLAIM_ORDER, "2300 claim")
-    notes += out_of_order(rows, "line_loop", LINE_ORDER, "2400 service line")
+    notes += pl.collect_all([
+        out_of_order_plan(rows, "name_loop", NAME_ORDER, "name (NM1)"),
+        out_of_order_plan(rows, "claim_loop", CLAIM_ORDER, "2300 claim"),
+        out_of_order_plan(rows, "line_loop", LINE_ORDER, "2400 service line")])
     return notes
 
 

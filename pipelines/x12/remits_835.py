@@ -17,7 +17,7 @@ from pipelines.x12.frames import (
     conform,
     first_per,
     open_loop,
-    out_of_order,
+    out_of_order_plan,
     out_of_place,
     require,
     require_cas,
@@ -395,13 +395,15 @@ def _structure(body: pl.DataFrame, parts: Parts) -> list[pl.DataFrame]:
     notes += out_of_place(parts.raw("LQ").filter(pl.col("service_index").is_null()),
                           "appears outside a service payment (SVC) loop")
     # one pass picks the rows both order checks look at
-    rows = body.filter((pl.col("claim_index").is_not_null()
-                        | pl.col("service_index").is_not_null())
-                       & pl.col("segment_id").is_in(list({*CLAIM_ORDER, *SERVICE_ORDER})))
-    rows = rows.with_columns(
+    rows = body.lazy().filter((pl.col("claim_index").is_not_null()
+                               | pl.col("service_index").is_not_null())
+                              & pl.col("segment_id").is_in(list({*CLAIM_ORDER, *SERVICE_ORDER}))
+                              ).select(
+        "segment_index", "line_number", "segment_id", "service_index",
         claim_only=pl.when(pl.col("service_index").is_null()).then(pl.col("claim_index")))
-    notes += out_of_order(rows, "claim_only", CLAIM_ORDER, "2100 claim payment")
-    notes += out_of_order(rows, "service_index", SERVICE_ORDER, "2110 service payment")
+    notes += pl.collect_all([
+        out_of_order_plan(rows, "claim_only", CLAIM_ORDER, "2100 claim payment"),
+        out_of_order_plan(rows, "service_index", SERVICE_ORDER, "2110 service payment")])
     return notes
 
 
