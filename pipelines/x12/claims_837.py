@@ -537,7 +537,8 @@ def _structure(body: pl.DataFrame, parts: Parts, loops: pl.DataFrame) -> list[pl
     notes += pl.collect_all([
         out_of_order_plan(rows, "name_loop", NAME_ORDER, "name (NM1)"),
         out_of_order_plan(rows, "claim_loop", CLAIM_ORDER, "2300 claim"),
-        out_of_order_plan(rows, "line_loop", LINE_ORDER, "2400 service line")])
+        out_of_order_plan(rows, "line_loop", LINE_ORDER, "2400 service line")],
+        engine="in-memory")
     return notes
 
 

@@ -403,7 +403,8 @@ def _structure(body: pl.DataFrame, parts: Parts) -> list[pl.DataFrame]:
         claim_only=pl.when(pl.col("service_index").is_null()).then(pl.col("claim_index")))
     notes += pl.collect_all([
         out_of_order_plan(rows, "claim_only", CLAIM_ORDER, "2100 claim payment"),
-        out_of_order_plan(rows, "service_index", SERVICE_ORDER, "2110 service payment")])
+        out_of_order_plan(rows, "service_index", SERVICE_ORDER, "2110 service payment")],
+        engine="in-memory")
     return notes
 
 

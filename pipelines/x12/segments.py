@@ -373,14 +373,10 @@ def _line_number(terminator: str, newline: str, pieces: bool = True) -> pl.Expr:
 def split_elements(part: pl.DataFrame, count: int, separators: Separators) -> pl.DataFrame:
     """Add element columns e01..e<count> (empty elements are null) to a frame of segments."""
     names = [f"e{n:02d}" for n in range(count + 1)]
-    split = pl.col("__elements")
-    return part.lazy().with_columns(
+    return part.with_columns(
         pl.col("text").str.split_exact(separators.element, count)
-        .struct.rename_fields(names).alias("__elements")
-    ).select(
-        pl.exclude("text", "__elements"),
-        *[_nonempty(split.struct.field(name)).alias(name) for name in names[1:]],
-    ).collect()
+        .struct.rename_fields(names).struct.unnest()
+    ).drop("e00", "text").with_columns(_null_if_empty(names[1:]))
 
 
 def _nonempty(value: pl.Expr) -> pl.Expr:
