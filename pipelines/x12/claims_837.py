@@ -19,7 +19,7 @@ from pipelines.x12.frames import (
     conform,
     first_per,
     open_loop,
-    out_of_order,
+    out_of_order_plan,
     out_of_place,
     require,
     require_cas,
@@ -50,6 +50,8 @@ LINE_ORDER = {"LX": 0, "SV1": 1, "SV2": 1, "SV3": 1, "SV5": 2, "PWK": 3, "CR1": 
               "CRC": 6, "DTP": 7, "QTY": 8, "MEA": 9, "CN1": 10, "REF": 11, "AMT": 12,
               "K3": 13, "NTE": 14, "PS1": 15, "HCP": 16}
 QUALIFIED = ("REF", "AMT", "QTY", "DTP")
+# Segments asked for with different widths: split once, at the widest.
+WIDTHS = {"HL": 4, "NM1": 9}
 CLOSE_CLAIM = ("HL", "ST", "SE")
 
 
@@ -61,7 +63,7 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     version: such a piece is 837I when it has SV2 service lines and no SV1, else 837P (the
     mapping is completed in place)."""
     body = _loops(segments.filter(pl.col("tx_index").is_not_null()))
-    parts = Parts(body, separators)
+    parts = Parts(body, separators, WIDTHS)
     if any(kind is None for kind in kinds.values()):
         sv1 = set(parts.raw("SV1").get_column("piece").unique().to_list())
         sv2 = set(parts.raw("SV2").get_column("piece").unique().to_list())
@@ -525,15 +527,18 @@ def _structure(body: pl.DataFrame, parts: Parts, loops: pl.DataFrame) -> list[pl
         pl.col("line_index") == pl.col("segment_index"))
     notes += out_of_place(orphans, "appears without its LX (2400 service line loop)")
     checked = {*NAME_ORDER, *CLAIM_ORDER, *LINE_ORDER}
-    rows = body.filter(pl.col("segment_id").is_in(checked))
     name_loops = parts.raw("NM1").get_column("segment_index").implode()
-    rows = rows.with_columns(
+    # one pass picks the rows the three order checks look at
+    rows = body.lazy().filter(pl.col("segment_id").is_in(checked)).select(
+        "segment_index", "line_number", "segment_id",
         name_loop=pl.when(pl.col("loop_index").is_in(name_loops)).then("loop_index"),
         claim_loop=pl.when(pl.col("loop_index") == pl.col("claim_index")).then("loop_index"),
         line_loop=pl.when(pl.col("loop_index") == pl.col("line_index")).then("loop_index"))
-    notes += out_of_order(rows, "name_loop", NAME_ORDER, "name (NM1)")
-    notes += out_of_order(rows, "claim_loop", CLAIM_ORDER, "2300 claim")
-    notes += out_of_order(rows, "line_loop", LINE_ORDER, "2400 service line")
+    notes += pl.collect_all([
+        out_of_order_plan(rows, "name_loop", NAME_ORDER, "name (NM1)"),
+        out_of_order_plan(rows, "claim_loop", CLAIM_ORDER, "2300 claim"),
+        out_of_order_plan(rows, "line_loop", LINE_ORDER, "2400 service line")],
+        engine="in-memory")
     return notes
 
 

@@ -79,6 +79,18 @@ def found(rows: pl.DataFrame, code: str, message: pl.Expr | str) -> pl.DataFrame
     )
 
 
+def found_plan(rows: pl.LazyFrame, code: str, message: pl.Expr | str) -> pl.LazyFrame:
+    """``found`` as a lazy plan (several can be collected together)."""
+    if isinstance(message, str):
+        message = pl.lit(message)
+    return rows.select(
+        pl.lit(CODES[code][0]).alias("severity"),
+        pl.lit(code).alias("code"),
+        message.cast(pl.String).alias("message"),
+        *[pl.col(name).cast(DIAGNOSTICS[name]) for name in _LOCATION],
+    )
+
+
 def one(code: str, message: str, segment_index: int | None = None,
         line_number: int | None = None, segment_id: str | None = None) -> pl.DataFrame:
     """A single diagnostic row."""

@@ -120,21 +120,20 @@ def out_of_place(rows: pl.DataFrame, why: str) -> list[pl.DataFrame]:
                                                              pl.lit(why)))]
 
 
-def out_of_order(segments: pl.DataFrame, loop: str, ranks: Mapping[str, int],
-                 loop_name: str) -> list[pl.DataFrame]:
+def out_of_order_plan(segments: pl.DataFrame | pl.LazyFrame, loop: str,
+                      ranks: Mapping[str, int], loop_name: str) -> pl.LazyFrame:
     """SEGMENT_OUT_OF_ORDER where a segment comes right after one that must follow it, within
-    each instance of a loop (``loop`` holds the loop's opening segment_index)."""
-    rows = segments.filter(pl.col(loop).is_not_null()
-                           & pl.col("segment_id").is_in(list(ranks)))
-    if rows.height == 0:
-        return []
+    each instance of a loop (``loop`` holds the loop's opening segment_index), as a lazy plan:
+    the checks of a builder are collected together, sharing the scan of their rows."""
     rank = pl.col("segment_id").replace_strict(ranks, return_dtype=pl.Int32)
-    rows = rows.with_columns(rank=rank)
-    bad = rows.filter((pl.col("rank") < pl.col("rank").shift(1))
-                      & (pl.col(loop) == pl.col(loop).shift(1)))
-    return [dx.found(bad, "SEGMENT_OUT_OF_ORDER", pl.format(
+    bad = (segments.lazy()
+           .filter(pl.col(loop).is_not_null() & pl.col("segment_id").is_in(list(ranks)))
+           .with_columns(rank=rank)
+           .filter((pl.col("rank") < pl.col("rank").shift(1))
+                   & (pl.col(loop) == pl.col(loop).shift(1))))
+    return dx.found_plan(bad, "SEGMENT_OUT_OF_ORDER", pl.format(
         "{} comes after a segment that must follow it in the {} loop", "segment_id",
-        pl.lit(loop_name)))]
+        pl.lit(loop_name)))
 
 
 def cas_triplets(cas: pl.DataFrame, keep: list[str], separator: str) -> pl.DataFrame:

@@ -12,9 +12,12 @@ from pipelines.x12.segments import Separators, split_elements
 class Parts:
     """The segments of one document grouped by segment id (one partition pass)."""
 
-    def __init__(self, segments: pl.DataFrame, separators: Separators) -> None:
+    def __init__(self, segments: pl.DataFrame, separators: Separators,
+                 widths: Mapping[str, int] | None = None) -> None:
         self.empty = segments.clear()
         self.separators = separators
+        # The most elements the builder asks of each segment id: split once, that wide.
+        self.widths = dict(widths or {})
         self._parts = {key[0]: frame for key, frame in
                        segments.partition_by("segment_id", as_dict=True).items()}
         self._split: dict[str, tuple[int, pl.DataFrame]] = {}
@@ -25,6 +28,7 @@ class Parts:
         done = self._split.get(segment_id)
         if done is None or done[0] < elements:
             frame = self._parts.get(segment_id, self.empty)
+            elements = max(elements, self.widths.get(segment_id, 0))
             done = (elements, split_elements(frame, elements, self.separators))
             self._split[segment_id] = done
         return done[1]

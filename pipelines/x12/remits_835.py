@@ -17,7 +17,7 @@ from pipelines.x12.frames import (
     conform,
     first_per,
     open_loop,
-    out_of_order,
+    out_of_order_plan,
     out_of_place,
     require,
     require_cas,
@@ -40,6 +40,8 @@ CLAIM_ORDER = {"CLP": 0, "CAS": 1, "NM1": 2, "MIA": 3, "MOA": 4, "REF": 5, "DTM"
                "AMT": 8, "QTY": 9}
 SERVICE_ORDER = {"SVC": 0, "DTM": 1, "CAS": 2, "REF": 3, "AMT": 4, "QTY": 5, "LQ": 6}
 QUALIFIED = ("REF", "AMT", "QTY", "DTM")
+# Segments asked for with different widths: split once, at the widest.
+WIDTHS = {"MOA": 7, "MIA": 23}
 
 
 def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separators):
@@ -50,7 +52,7 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
         party_index=open_loop(segment_is("N1"), ["LX", "CLP", "PLB", "SE", "ST"]),
     )
     body = segments.filter(pl.col("tx_index").is_not_null())
-    parts = Parts(body, separators)
+    parts = Parts(body, separators, WIDTHS)
     notes: list[pl.DataFrame] = unknown_segments(body, KNOWN, "835")
     used: list[pl.Series] = []
 
@@ -393,13 +395,16 @@ def _structure(body: pl.DataFrame, parts: Parts) -> list[pl.DataFrame]:
     notes += out_of_place(parts.raw("LQ").filter(pl.col("service_index").is_null()),
                           "appears outside a service payment (SVC) loop")
     # one pass picks the rows both order checks look at
-    rows = body.filter((pl.col("claim_index").is_not_null()
-                        | pl.col("service_index").is_not_null())
-                       & pl.col("segment_id").is_in(list({*CLAIM_ORDER, *SERVICE_ORDER})))
-    rows = rows.with_columns(
+    rows = body.lazy().filter((pl.col("claim_index").is_not_null()
+                               | pl.col("service_index").is_not_null())
+                              & pl.col("segment_id").is_in(list({*CLAIM_ORDER, *SERVICE_ORDER}))
+                              ).select(
+        "segment_index", "line_number", "segment_id", "service_index",
         claim_only=pl.when(pl.col("service_index").is_null()).then(pl.col("claim_index")))
-    notes += out_of_order(rows, "claim_only", CLAIM_ORDER, "2100 claim payment")
-    notes += out_of_order(rows, "service_index", SERVICE_ORDER, "2110 service payment")
+    notes += pl.collect_all([
+        out_of_order_plan(rows, "claim_only", CLAIM_ORDER, "2100 claim payment"),
+        out_of_order_plan(rows, "service_index", SERVICE_ORDER, "2110 service payment")],
+        engine="in-memory")
     return notes
 
 

@@ -265,15 +265,7 @@ def tokenize(datas: list[bytes], separators: Separators, newline: str) -> pl.Dat
     segment_id = (pl.col("text").str.split_exact(separators.element, 0).struct.field("field_0")
                   .str.strip_chars_end(WHITESPACE).cast(pl.Categorical))
     if len(datas) == 1:  # one piece (a file or a chunk): fewer steps
-        return raw.select(
-            "text", stripped=pl.col("text").str.strip_chars_start(WHITESPACE),
-            newlines=_newlines("text", newline),
-        ).select(
-            text="stripped", line_number=_line_number(terminator, newline, pieces=False),
-        ).filter(pl.col("text") != "").select(
-            piece=pl.lit(0, pl.UInt32), local_index=row, line_number="line_number",
-            segment_id=segment_id, text="text",
-        ).collect()
+        return _tokenize_one(raw, separators, newline)
     if len(datas) > 1:
         is_marker = (pl.col("text") == marker.decode()).fill_null(False)
         raw = raw.with_columns(is_marker=is_marker).with_columns(
@@ -296,6 +288,41 @@ def tokenize(datas: list[bytes], separators: Separators, newline: str) -> pl.Dat
     ).with_columns(segment_id=segment_id).select(
         "piece", "local_index", "line_number", "segment_id", "text")
     return segments.collect()
+
+
+def _tokenize_one(raw: pl.LazyFrame, separators: Separators, newline: str) -> pl.DataFrame:
+    """``tokenize`` for a single buffer (a file or a chunk), with two shortcuts for the usual
+    shape: a newline, if any, right after each terminator (so the newlines of a row are all
+    leading ones), and segment ids without trailing whitespace."""
+    row = pl.int_range(pl.len(), dtype=pl.Int64)
+    terminator = separators.segment
+    if terminator in "\r\n":  # one segment per line; empty lines are rows too
+        lines = raw.select(text=pl.col("text").str.strip_chars_start(WHITESPACE),
+                           line_number=row + 1)
+    else:
+        counted = raw.select(
+            text=pl.col("text").str.strip_chars_start(WHITESPACE),
+            newlines=_newlines("text", newline),
+            leading_only=pl.col("text").str.starts_with(newline),
+        ).collect()
+        newlines = pl.col("newlines")
+        simple = counted.select(((newlines == 0) | ((newlines == 1) & pl.col("leading_only")))
+                                .all()).item()
+        leading = newlines if simple else newlines - _newlines("text", newline)
+        lines = counted.lazy().select(
+            "text", line_number=1 + newlines.cum_sum() - newlines + leading)
+    segments = lines.filter(pl.col("text") != "").select(
+        piece=pl.lit(0, pl.UInt32), local_index=row, line_number="line_number",
+        segment_id=pl.col("text").str.split_exact(separators.element, 0)
+        .struct.field("field_0").cast(pl.Categorical),
+        text="text",
+    ).collect()
+    ids = segments.get_column("segment_id").unique().cast(pl.String).drop_nulls().to_list()
+    if any(value != value.rstrip(WHITESPACE) for value in ids):  # rare: "SE *..."
+        segments = segments.with_columns(segment_id=pl.col("text").str.split_exact(
+            separators.element, 0).struct.field("field_0").str.strip_chars_end(WHITESPACE)
+            .cast(pl.Categorical))
+    return segments
 
 
 def _tokenize_apart(datas: list[bytes], separators: Separators, newline: str) -> pl.DataFrame:
@@ -352,8 +379,12 @@ def split_elements(part: pl.DataFrame, count: int, separators: Separators) -> pl
     ).drop("e00", "text").with_columns(_null_if_empty(names[1:]))
 
 
+def _nonempty(value: pl.Expr) -> pl.Expr:
+    return pl.when(value != "").then(value)
+
+
 def _null_if_empty(columns: list[str]) -> list[pl.Expr]:
-    return [pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in columns]
+    return [_nonempty(pl.col(c)).alias(c) for c in columns]
 
 
 def components(column: str, count: int, separators: Separators, prefix: str) -> pl.Expr:
