@@ -35,12 +35,12 @@ def write_export(tables: dict[str, pl.DataFrame], profile: Profile | str, folder
     written = []
     for file in profile.files:
         frames = {t: _canonical(tables.get(t), t) for t in file.tables}
-        header, rows = render_file(frames, profile, file)
+        values = render_file(frames, profile, file)
         path = folder / file.file_name
         if file.is_spreadsheet:
-            _write_xlsx(path, file, header, rows, profile)
+            _write_xlsx(path, file, values, profile)
         else:
-            _write_csv(path, file, header, rows, profile)
+            _write_csv(path, file, values, profile)
         written.append(path)
     return written
 
@@ -55,26 +55,40 @@ def _canonical(frame: pl.DataFrame | None, table: str) -> pl.DataFrame:
 
 # ---------------------------------------------------------------------------- rows of a file
 def render_file(frames: dict[str, pl.DataFrame], profile: Profile,
-                file: FileSpec) -> tuple[list[str], list[dict[str, object]]]:
-    """The file's header and its rows as {header: typed value} (dates, Decimals, text)."""
+                file: FileSpec) -> pl.DataFrame:
+    """The file's rows: one column per header, in writing order, holding the value written
+    there (dates, Decimals, text; null for an empty cell).
+
+    Column by column over the joined tables: a value that is the same on many rows (a code, a
+    date, an amount) is converted once. Where several fields write the same header (a visit's
+    id on each of its service slots), the first non-empty value in layout order is written and
+    every other one must equal it.
+    """
     rows = _joined_rows(frames, file)
-    header = file.headers()
-    out = []
-    for row in rows.iter_rows(named=True):
-        cells: dict[str, object] = {}
-        for table_name, spec in file.tables.items():
-            for slot in spec.slots():
-                prefix = f"{table_name}#{slot}." if spec.repeat else f"{table_name}."
-                for field_name, column in spec.columns.items():
-                    for h, v in _cells(column, spec, field_name, row, prefix, slot, table_name):
-                        if v is None:
-                            continue
-                        if cells.get(h) not in (None, v):
-                            raise WriterError(f"{file.file_name}: column {h!r} would need two "
-                                              f"values ({field_name})")
-                        cells[h] = v
-        out.append(cells)
-    return header, out
+    sources: dict[str, list[tuple[str, pl.Series]]] = {h: [] for h in file.headers()}
+    for table_name, spec in file.tables.items():
+        for slot in spec.slots():
+            prefix = f"{table_name}#{slot}." if spec.repeat else f"{table_name}."
+            for field_name, column in spec.columns.items():
+                for header, values in _cells(column, spec, field_name, rows, prefix, slot,
+                                             table_name):
+                    sources[header].append((field_name, values))
+    columns = [_one_value(file, header, found, rows.height)
+               for header, found in sources.items()]
+    return pl.DataFrame(columns, height=rows.height) if columns else pl.DataFrame()
+
+
+def _one_value(file: FileSpec, header: str, found: list[tuple[str, pl.Series]],
+               height: int) -> pl.Series:
+    if not found:
+        return pl.Series(header, [None] * height, dtype=pl.String)
+    values = [v for _, v in found]
+    merged = values[0] if len(values) == 1 else pl.select(pl.coalesce(values)).to_series()
+    for field_name, v in found[1:]:
+        if (v.is_not_null() & (v != merged)).any():
+            raise WriterError(f"{file.file_name}: column {header!r} would need two values "
+                              f"({field_name})")
+    return merged.alias(header)
 
 
 def _joined_rows(frames: dict[str, pl.DataFrame], file: FileSpec) -> pl.DataFrame:
@@ -122,33 +136,68 @@ def _slots(frame: pl.DataFrame, table: str, column: str, spec: TableSpec) -> pl.
     return wide
 
 
-# ---------------------------------------------------------------------------- one cell
-def _cells(column: ColumnSpec, spec: TableSpec, field_name: str, row: dict, prefix: str,
-           slot: int | None, table_name: str):
-    value = row.get(prefix + field_name)
+# ---------------------------------------------------------------------------- one column
+def _cells(column: ColumnSpec, spec: TableSpec, field_name: str, rows: pl.DataFrame,
+           prefix: str, slot: int | None, table_name: str) -> list[tuple[str, pl.Series]]:
+    """(header, values) that one field writes: none, one, or several headers."""
     if column.template is not None:
         return []
+    value = rows[prefix + field_name]
     if column.value is not None:
-        if value is not None and str(value) != column.value:
+        found = _per_value(value, str, pl.String)
+        if (found.is_not_null() & (found != column.value)).any():
             raise WriterError(f"{table_name}.{field_name}: the layout only holds "
                               f"{column.value!r}")
         return []
     field = TABLES[table_name].field_map[field_name]
     if column.columns is not None:
-        codes = value.split(";") if value else []
-        if len(codes) > len(column.columns):
+        codes = pl.select(pl.when(value != "").then(value.str.split(";"))).to_series()
+        if (codes.list.len() > len(column.columns)).any():
             raise WriterError(f"{table_name}.{field_name}: more values than columns")
-        return list(zip(column.headers(slot), codes, strict=False))
+        return [(header, codes.list.get(i, null_on_oob=True))
+                for i, header in enumerate(column.headers(slot))]
     (header,) = column.headers(slot)
     if column.split is not None:
         parts = sorted((c.part, n) for n, c in spec.columns.items()
                        if c.column == column.column and c.split == column.split)
         if parts[0][1] != field_name:
             return []  # the first part's field writes the joined cell
-        texts = [row.get(prefix + n) for _, n in parts]
-        return [(header, column.split.join("" if t is None else str(t) for t in texts))
-                if any(t is not None for t in texts) else (header, None)]
-    return [(header, _export_value(value, field.kind, column, table_name, field_name))]
+        texts = [_per_value(rows[prefix + n], str, pl.String) for _, n in parts]
+        joined = pl.select(pl.when(pl.any_horizontal([t.is_not_null() for t in texts]))
+                           .then(pl.concat_str([t.fill_null("") for t in texts],
+                                               separator=column.split))).to_series()
+        return [(header, joined)]
+    return [(header, _export_values(value, field.kind, column, table_name, field_name))]
+
+
+def _export_values(values: pl.Series, kind: str, column: ColumnSpec, table: str,
+                   field: str) -> pl.Series:
+    if kind == "code" and column.map:
+        codes: dict[str, str] = {}
+        for source, canonical in column.map.items():
+            codes.setdefault(canonical, source)
+        found = values.replace_strict(list(codes), list(codes.values()), default=None,
+                                      return_dtype=pl.String)
+        missing = values.filter(found.is_null() & values.is_not_null())
+        if missing.len():
+            raise WriterError(f"{table}.{field}: {missing[0]!r} has no code in this layout")
+        return found
+    if kind == "modifiers" and column.separator:
+        return _per_value(values, lambda v: _export_value(v, kind, column, table, field),
+                          pl.String)
+    if (kind == "share" and column.percent) or kind == "quantity":
+        return _per_value(values, lambda v: _export_value(v, kind, column, table, field),
+                          pl.String)
+    return values
+
+
+def _per_value(values: pl.Series, convert, dtype: pl.DataType) -> pl.Series:
+    """``convert`` applied to each distinct non-null value (nulls stay null)."""
+    if values.dtype == dtype and convert is str:
+        return values
+    distinct = values.drop_nulls().unique(maintain_order=True)
+    converted = pl.Series([convert(v) for v in distinct.to_list()], dtype=dtype)
+    return values.replace_strict(distinct, converted, default=None, return_dtype=dtype)
 
 
 def _export_value(value, kind: str, column: ColumnSpec, table: str, field: str):
@@ -180,15 +229,26 @@ def format_money(amount: Decimal, profile: Profile) -> str:
     return text
 
 
-def _text(value, profile: Profile, kind_of: dict[str, str], header: str,
-          date_format: str) -> str:
+def _text(value, profile: Profile, kind: str | None, date_format: str) -> str:
     if value is None:
         return ""
     if isinstance(value, date):
         return value.strftime(date_format)
-    if isinstance(value, Decimal) and kind_of.get(header) == "money":
+    if isinstance(value, Decimal) and kind == "money":
         return format_money(value, profile)
     return str(value)
+
+
+def _texts(values: pl.Series, profile: Profile, kind: str | None,
+           date_format: str) -> pl.Series:
+    """A column as the text written in a CSV cell (null: empty cell)."""
+    if values.dtype == pl.String:
+        texts = values
+    elif values.dtype.is_integer():
+        texts = values.cast(pl.String)
+    else:
+        texts = _per_value(values, lambda v: _text(v, profile, kind, date_format), pl.String)
+    return pl.select(pl.when(texts != "").then(texts)).to_series().alias(values.name)
 
 
 def _kinds(file: FileSpec) -> tuple[dict[str, str], dict[str, str]]:
@@ -205,40 +265,56 @@ def _kinds(file: FileSpec) -> tuple[dict[str, str], dict[str, str]]:
     return kinds, formats
 
 
-def _write_csv(path: Path, file: FileSpec, header: list[str], rows: list[dict],
+CSV_CHUNK_ROWS = 50_000
+
+
+def _write_csv(path: Path, file: FileSpec, values: pl.DataFrame,
                profile: Profile | None = None) -> None:
     profile = profile or _profile_of(file)
     kinds, formats = _kinds(file)
     default_format = profile.date_formats[0]
+    header = values.columns
+    texts = values.select([_texts(values[h], profile, kinds.get(h),
+                                  formats.get(h, default_format)) for h in header])
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle, lineterminator="\n")
         for line in file.title:
             out.writerow([line])
         out.writerow(header)
-        for row in rows:
-            out.writerow([_text(row.get(h), profile, kinds, h, formats.get(h, default_format))
-                          for h in header])
+        if len(header) == 1:  # csv quotes a lone empty cell; keep its rules for that case
+            out.writerows(texts.iter_rows())
+        else:
+            for chunk in texts.iter_slices(CSV_CHUNK_ROWS):
+                handle.write(chunk.write_csv(include_header=False, line_terminator="\n",
+                                             quote_style="necessary"))
         if file.footer:
-            out.writerow(_footer(file, header, rows, kinds, profile))
+            out.writerow(_footer(file, values, kinds, profile))
 
 
-def _footer(file: FileSpec, header: list[str], rows: list[dict], kinds: dict[str, str],
+def _footer(file: FileSpec, values: pl.DataFrame, kinds: dict[str, str],
             profile: Profile) -> list[str]:
+    header = values.columns
     cells = [""] * len(header)
-    cells[0] = f"{file.footer} ({len(rows)} rows)"
+    cells[0] = f"{file.footer} ({values.height} rows)"
     for i, h in enumerate(header):
         if kinds.get(h) == "money" and i:
-            cells[i] = format_money(sum((r[h] for r in rows if r.get(h) is not None),
-                                        Decimal(0)), profile)
+            cells[i] = format_money(_total(values[h]), profile)
     return cells
 
 
-def _write_xlsx(path: Path, file: FileSpec, header: list[str], rows: list[dict],
-                profile: Profile) -> None:
+def _total(values: pl.Series) -> Decimal:
+    return sum(values.drop_nulls().to_list(), Decimal(0))
+
+
+XLSX_CHUNK_ROWS = 20_000
+
+
+def _write_xlsx(path: Path, file: FileSpec, values: pl.DataFrame, profile: Profile) -> None:
     """Dates as date cells and money as currency-formatted numbers, as spreadsheets hold them."""
     import xlsxwriter  # only needed for spreadsheet layouts
 
     kinds, formats = _kinds(file)
+    header = values.columns
     workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
     workbook.set_properties({"created": XLSX_CREATED, "author": "revaudit synthetic"})
     sheet = workbook.add_worksheet(SHEET_NAME)
@@ -251,27 +327,46 @@ def _write_xlsx(path: Path, file: FileSpec, header: list[str], rows: list[dict],
     top = len(file.title)
     for c, h in enumerate(header):
         sheet.write_string(top, c, h, bold)
-    for r, row in enumerate(rows, start=top + 1):
-        for c, h in enumerate(header):
-            value = row.get(h)
-            if value is None:
-                continue
-            if isinstance(value, date) and h not in formats:
-                sheet.write_datetime(r, c, datetime(value.year, value.month, value.day),
-                                     as_date)
-            elif isinstance(value, Decimal) and kinds.get(h) == "money":
-                sheet.write_number(r, c, float(value), as_money)
-            else:
-                sheet.write_string(r, c, _text(value, profile, kinds, h,
-                                               formats.get(h, profile.date_formats[0])))
+    # per column: how its cells are written (date cell, currency number or text)
+    writers = []
+    for h in header:
+        dtype = values[h].dtype
+        if dtype == pl.Date and h not in formats:
+            writers.append((_xlsx_dates(values[h]), sheet.write_datetime, as_date))
+        elif dtype.is_decimal() and kinds.get(h) == "money":
+            writers.append((_per_value(values[h], float, pl.Float64), sheet.write_number,
+                            as_money))
+        else:
+            date_format = formats.get(h, profile.date_formats[0])
+            writers.append((_per_value(values[h], lambda v, h=h, f=date_format: _text(
+                v, profile, kinds.get(h), f), pl.String) if dtype != pl.String else values[h],
+                sheet.write_string, None))
+    r = top + 1
+    for offset in range(0, values.height, XLSX_CHUNK_ROWS):
+        columns = [(c, column.slice(offset, XLSX_CHUNK_ROWS).to_list(), write, fmt)
+                   for c, (column, write, fmt) in enumerate(writers)]
+        for i in range(len(columns[0][1]) if columns else 0):
+            for c, cells, write, fmt in columns:
+                value = cells[i]
+                if value is None:
+                    continue
+                if fmt is None:
+                    write(r, c, value)
+                else:
+                    write(r, c, value, fmt)
+            r += 1
     if file.footer:
-        footer_row = top + 1 + len(rows)
-        sheet.write_string(footer_row, 0, f"{file.footer} ({len(rows)} rows)", bold)
+        footer_row = top + 1 + values.height
+        sheet.write_string(footer_row, 0, f"{file.footer} ({values.height} rows)", bold)
         for c, h in enumerate(header):
             if kinds.get(h) == "money" and c:
-                total = sum((r[h] for r in rows if r.get(h) is not None), Decimal(0))
-                sheet.write_number(footer_row, c, float(total), as_money)
+                sheet.write_number(footer_row, c, float(_total(values[h])), as_money)
     workbook.close()
+
+
+def _xlsx_dates(values: pl.Series) -> pl.Series:
+    """Dates as the midnight datetimes xlsxwriter writes as date cells."""
+    return values.cast(pl.Datetime("us"))
 
 
 def _profile_of(file: FileSpec) -> Profile:

@@ -10,11 +10,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.pm.writer import read_canonical_folder, write_export
+from pipelines.pm.writer import write_export
 from pipelines.synth import write_835, write_837
 from pipelines.synth.catalog import PRACTICES
 from pipelines.synth.events import ClaimBatch, PaymentRun, Practice
-from pipelines.synth.pm_canonical import CanonicalPmWriter
+from pipelines.synth.pm_canonical import CanonicalPmWriter, read_tables
 from pipelines.synth.rng import SimRandom
 from pipelines.synth.simulate import ClientSimulation, window
 from pipelines.synth.truth import ClientTruth
@@ -140,7 +140,7 @@ def _convert_pm_export(pm_dir: Path, profile: str) -> None:
     """Rewrite the canonical PM CSVs in the practice's own export profile."""
     if profile == "canonical":
         return
-    tables = read_canonical_folder(pm_dir)
+    tables = read_tables(pm_dir)
     for path in pm_dir.glob("*.csv"):
         path.unlink()
     write_export(tables, profile, pm_dir)

@@ -12,6 +12,9 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import polars as pl
+
+from pipelines.pm.tables import TABLES
 from pipelines.synth.catalog import PAYERS, SECONDARY_BY_PRIMARY, SELF_PAY_RATE
 from pipelines.synth.clinic import charge_master
 from pipelines.synth.events import (
@@ -185,3 +188,25 @@ class CanonicalPmWriter:
     def close(self) -> None:
         for handle in self.handles.values():
             handle.close()
+
+
+def read_tables(folder: Path) -> dict[str, pl.DataFrame]:
+    """The CSVs a ``CanonicalPmWriter`` wrote, as typed canonical tables.
+
+    A direct typed read of the generator's own output (to render it in a vendor layout), not
+    the PM loader's checked read: that one (``pipelines.pm.writer.read_export_folder``) is what
+    the tests use on the same files, and what the pipeline uses on a client's.
+    """
+    tables = {}
+    for name in COLUMNS:
+        frame = pl.read_csv(folder / f"{name}.csv", infer_schema=False)
+        tables[name] = frame.select(_typed(field.name, field.kind, field.dtype)
+                                    for field in TABLES[name].fields)
+    return tables
+
+
+def _typed(name: str, kind: str, dtype: pl.DataType) -> pl.Expr:
+    column = pl.col(name)
+    if kind == "date":
+        return column.str.to_date("%Y-%m-%d")
+    return column.cast(dtype)
