@@ -112,6 +112,32 @@ class ClaimState:
     void_planned: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class PayerRates:
+    """A payer's probabilities as floats, and its denial mix as cumulative weights."""
+
+    duplicate: float
+    correction: float
+    underpay: float
+    denial: float
+    interest: float
+    recoupment: float
+    denials: tuple[tuple[Denial, int], ...]
+    denial_weight: int
+
+    @classmethod
+    def of(cls, payer: PayerProfile) -> PayerRates:
+        weights = tuple((d, d.weight) for d in payer.denials)
+        return cls(float(payer.duplicate_rate), float(payer.correction_rate),
+                   float(payer.underpay_rate), float(payer.denial_rate),
+                   float(payer.interest_rate), float(payer.recoupment_rate), weights,
+                   sum(w for _, w in weights))
+
+
+POINTERS = {n: tuple(range(1, n + 1)) for n in range(13)}  # diagnosis pointers of n codes
+ASSISTANT_MODIFIER_KINDS = ("medicare", "medicare_advantage")  # CO on assistant lines
+
+
 class ClientSimulation:
     """Generates the events of one client over the window."""
 
@@ -143,6 +169,9 @@ class ClientSimulation:
         self.run_seq: dict[str, int] = defaultdict(int)
         self.icn_seq: dict[str, int] = defaultdict(int)
         self.forward_balance: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        self.rates = {key: PayerRates.of(payer) for key, payer in PAYERS.items()}
+        self.month_codes: dict[date, str] = {}  # service date -> YYMM of the claim id
+        self.icn_days: dict[tuple[str, date], str] = {}  # (payer, day) -> ICN prefix
 
     # ================================================================= driver
     def run(self) -> Iterator[Event]:
@@ -294,19 +323,25 @@ class ClientSimulation:
         if not billable:
             return None
         self.claim_seq += 1
-        claim_id = f"{self.practice.claim_prefix}{visit.visit_date:%y%m}{self.claim_seq:07d}"
+        day = visit.visit_date
+        month = self.month_codes.get(day)
+        if month is None:
+            month = self.month_codes[day] = f"{day:%y%m}"
+        claim_id = f"{self.practice.claim_prefix}{month}{self.claim_seq:07d}"
         lines = []
         short_units = False
         state_flags = {"kx": set(), "go": set(), "ncci": set()}
+        pointers = POINTERS.get(len(patient.diagnoses)) or tuple(
+            range(1, len(patient.diagnoses) + 1))
+        supervisor = visit.supervising.npi
+        assistant_modifier = payer.kind in ASSISTANT_MODIFIER_KINDS
         for n, service in enumerate(billable, start=1):
-            modifiers = list(service.modifiers)
-            if service.provider_npi != visit.supervising.npi and payer.kind in (
-                    "medicare", "medicare_advantage"):
-                modifiers.insert(1, "CO")
+            modifiers = service.modifiers
+            if assistant_modifier and service.provider_npi != supervisor:
+                modifiers = (modifiers[0], "CO", *modifiers[1:])
             lines.append(ClaimLine(f"{claim_id}-{n}", service.service_id, service.code,
-                                   tuple(modifiers), service.units_entered,
-                                   service.unit_charge * service.units_entered,
-                                   visit.visit_date, tuple(range(1, len(patient.diagnoses) + 1))))
+                                   modifiers, service.units_entered,
+                                   service.unit_charge * service.units_entered, day, pointers))
         if twin_of is None:
             timed = [ln for ln, s in zip(lines, billable, strict=True)
                      if s.minutes is not None and ln.units >= 2]
@@ -402,7 +437,7 @@ class ClientSimulation:
             state.original_ready = ready
         self._queue(payer, ready, PayerItem(submission.kind, submission.claim, submission))
         if (submission.kind == "original" and (ready - day).days > 24
-                and rng.random() < float(payer.duplicate_rate)):
+                and rng.random() < self.rates[payer.key].duplicate):
             resend = Submission(submission.claim, "resend", "1", payer, submission.coverage, "P",
                                 submission.lines, submission.billed,
                                 other_coverage=submission.other_coverage)
@@ -428,8 +463,12 @@ class ClientSimulation:
     # ================================================================= payers
     def _icn(self, payer: PayerProfile, day: date) -> str:
         self.icn_seq[payer.key] += 1
-        return (f"{payer.payer_id[:2]}{day:%y}{day.timetuple().tm_yday:03d}"
-                f"{self.practice.claim_prefix[-2:]}{self.icn_seq[payer.key]:07d}")
+        prefix = self.icn_days.get((payer.key, day))
+        if prefix is None:
+            prefix = self.icn_days[payer.key, day] = (
+                f"{payer.payer_id[:2]}{day:%y}{day.timetuple().tm_yday:03d}"
+                f"{self.practice.claim_prefix[-2:]}")
+        return f"{prefix}{self.icn_seq[payer.key]:07d}"
 
     def _payment_run(self, payer: PayerProfile, day: date) -> None:
         queue = self.payer_queue.get(payer.key)
@@ -492,10 +531,11 @@ class ClientSimulation:
             no_share = (coverage.plan.coinsurance == 0 and coverage.plan.deductible == 0
                         and claim.secondary is None)
             clean = not denied and not state.void_planned
-            if clean and no_share and rng.random() < float(payer.correction_rate) * 4:
+            rates = self.rates[payer.key]
+            if clean and no_share and rng.random() < rates.correction * 4:
                 state.correct_later = True
                 factor = rng.choice((Decimal("0.90"), Decimal("1.06")))
-            elif clean and rng.random() < float(payer.underpay_rate):
+            elif clean and rng.random() < rates.underpay:
                 i = rng.randrange(len(lines))
                 underpay[i] = rng.choice((Decimal("0.85"), Decimal("0.90"), Decimal("0.93")))
         frequency = "7" if item.kind == "replacement" else "1"
@@ -523,10 +563,10 @@ class ClientSimulation:
             denied[i] = NCCI_NO_MODIFIER
         if denied or state.void_planned:
             return denied
-        if rng.random() < float(payer.denial_rate):
-            weights = [(d, d.weight) for d in payer.denials]
-            total = sum(w for _, w in weights)
-            pick = rng.random() * total
+        rates = self.rates[payer.key]
+        if rng.random() < rates.denial:
+            weights = rates.denials
+            pick = rng.random() * rates.denial_weight
             choice = weights[-1][0]
             for d, w in weights:
                 pick -= w
@@ -602,12 +642,12 @@ class ClientSimulation:
         plb: list[ProviderAdjustment] = []
         late = [r for r in remits if r.status in ("1", "19") and r.paid > 0
                 and (day - r.received_date).days > 30]
-        if late and rng.random() < float(payer.interest_rate) * 3:
+        if late and rng.random() < self.rates[payer.key].interest * 3:
             r = late[0]
             days = (day - r.received_date).days - 30
             interest = max(Decimal("0.01"), money(r.paid * Decimal("0.04") * days / 365))
             plb.append(ProviderAdjustment("L6", r.payer_claim_number, -interest))
-        if remits and rng.random() < float(payer.recoupment_rate):
+        if remits and rng.random() < self.rates[payer.key].recoupment:
             amount = money(Decimal(rng.randint(1500, 18000)) / 100)
             plb.append(ProviderAdjustment("WO", f"{payer.payer_id[:2]}{rng.randint(10**9, 10**10)}",
                                           amount))

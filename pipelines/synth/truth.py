@@ -100,6 +100,10 @@ class ClaimTruth:
 
 def first_remittance(claim: ClaimTruth) -> PrimaryRemit | None:
     """The earliest primary adjudication that count KPIs use (docs/metrics.md)."""
+    remits = claim.primary_remits
+    if len(remits) == 1:  # the common case: one answer, never reversed
+        only = remits[0]
+        return only if only.status in PRIMARY_STATUSES else None
     by_icn = {r.icn: r for r in claim.primary_remits if r.status != "22"}
     ignored: set[int] = set()
     for r in claim.primary_remits:
@@ -200,16 +204,17 @@ class ClientTruth:
         denial = ZERO
         has_denial = False
         money = self.money
-        for group, carc, amount in _all_adjustments(r):
-            category = adjustment_category(group, carc)
-            money[ADJUSTMENT_KPI[category]][m] += amount
-            if category == "denial" and amount > 0:
-                denial += amount
-                has_denial = True
-            if category not in BALANCE_EXEMPT:
-                claim.written_down += amount
-            if category in ("contractual", "sequestration"):
-                claim.contractual += amount
+        for adjustments in (r.claim_adjustments, *(line.adjustments for line in r.lines)):
+            for group, carc, amount in adjustments:
+                category = adjustment_category(group, carc)
+                money[ADJUSTMENT_KPI[category]][m] += amount
+                if category == "denial" and amount > 0:
+                    denial += amount
+                    has_denial = True
+                if category not in BALANCE_EXEMPT:
+                    claim.written_down += amount
+                if category in ("contractual", "sequestration"):
+                    claim.contractual += amount
         if primary and r.status in ("1", "4", "19", "22"):
             self.money["allowed_amount"][m] += r.paid + r.patient_responsibility
             self.money["patient_responsibility_amount"][m] += r.patient_responsibility
@@ -388,12 +393,6 @@ class ClientTruth:
                               for k, v in sorted(by_kind.items())},
             "leaks_total_amount": fmt(sum((Decimal(x["amount"]) for x in leaks), ZERO)),
         }
-
-
-def _all_adjustments(r: Remittance):
-    yield from r.claim_adjustments
-    for line in r.lines:
-        yield from line.adjustments
 
 
 def _rate(numerator, denominator):

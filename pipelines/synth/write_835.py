@@ -61,19 +61,19 @@ def render(practice: Practice, run: PaymentRun) -> str:
 def _claim_payment(out: list[str], r: Remittance) -> None:
     claim = r.claim
     coverage = claim.secondary if r.status in ("2", "20") else claim.coverage
-    out.append(f"CLP*{claim.claim_id}*{r.status}*{amt(r.charge)}*{amt(r.paid)}*"
-               f"{amt(r.patient_responsibility)}*{r.payer.filing_indicator}*"
+    out.append(f"CLP*{claim.claim_id}*{r.status}*{r.charge:.2f}*{r.paid:.2f}*"
+               f"{r.patient_responsibility:.2f}*{r.payer.filing_indicator}*"
                f"{r.payer_claim_number}*11*{r.frequency}")
     if r.claim_adjustments:
-        cas_segments(r.claim_adjustments, out)
+        out.append(cas_segments(r.claim_adjustments))
     patient = claim.patient.person
     if coverage.relationship == "18":
         out.append(f"NM1*QC*1*{patient.last_name}*{patient.first_name}****MI*"
                    f"{coverage.member_id}")
     else:
         sub = coverage.subscriber
-        out.append(f"NM1*QC*1*{patient.last_name}*{patient.first_name}")
-        out.append(f"NM1*IL*1*{sub.last_name}*{sub.first_name}****MI*{coverage.member_id}")
+        out.append(f"NM1*QC*1*{patient.last_name}*{patient.first_name}\n"
+                   f"NM1*IL*1*{sub.last_name}*{sub.first_name}****MI*{coverage.member_id}")
     if r.crossover is not None:
         out.append(f"NM1*TT*2*{r.crossover.payer.name}*****PI*{r.crossover.payer.payer_id}")
     rendering = claim.rendering
@@ -83,20 +83,20 @@ def _claim_payment(out: list[str], r: Remittance) -> None:
     if coverage.group_number:
         out.append(f"REF*1L*{coverage.group_number}")
     service_day = d8(claim.service_date)
-    out.append(f"DTM*232*{service_day}")
-    out.append(f"DTM*233*{service_day}")
-    out.append(f"DTM*050*{d8(r.received_date)}")
+    out.append(f"DTM*232*{service_day}\nDTM*233*{service_day}\nDTM*050*{d8(r.received_date)}")
     if r.status in ("1", "19") and r.lines:
         covered = sum((lp.allowed for lp in r.lines if lp.allowed is not None), ZERO)
-        out.append(f"AMT*AU*{amt(covered)}")
+        out.append(f"AMT*AU*{covered:.2f}")
     for lp in r.lines:
-        procedure = ":".join(("HC", lp.code, *lp.modifiers))
-        out.append(f"SVC*{procedure}*{amt(lp.charge)}*{amt(lp.paid)}**{lp.units}")
-        out.append(f"DTM*472*{d8(lp.service_date)}")
+        modifiers = lp.modifiers
+        procedure = f"HC:{lp.code}:{':'.join(modifiers)}" if modifiers else f"HC:{lp.code}"
+        out.append(f"SVC*{procedure}*{lp.charge:.2f}*{lp.paid:.2f}**{lp.units}\n"
+                   f"DTM*472*{d8(lp.service_date)}")
         if lp.adjustments:
-            cas_segments(lp.adjustments, out)
-        out.append(f"REF*6R*{lp.line_id}")
+            out.append(cas_segments(lp.adjustments))
         if lp.allowed is not None:
-            out.append(f"AMT*B6*{amt(lp.allowed)}")
+            out.append(f"REF*6R*{lp.line_id}\nAMT*B6*{lp.allowed:.2f}")
+        else:
+            out.append(f"REF*6R*{lp.line_id}")
         for remark in lp.remarks:
             out.append(f"LQ*HE*{remark}")

@@ -160,6 +160,7 @@ def _claim(out: list[str], s: Submission, hl: int) -> int:
             pl = prior_lines[line.line_id]
             out.append(f"SVD*{prior.coverage.payer.payer_id}*{amt(pl.paid)}*{procedure}**"
                        f"{pl.units}")
-            cas_segments(pl.adjustments, out)
+            if pl.adjustments:
+                out.append(cas_segments(pl.adjustments))
             out.append(f"DTP*573*D8*{d8(prior.adjudication_date)}")
     return hl
