@@ -11,10 +11,8 @@ import csv
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polars as pl
-
-from pipelines.pm.tables import TABLES
 from pipelines.synth.catalog import PAYERS, SECONDARY_BY_PRIMARY, SELF_PAY_RATE
 from pipelines.synth.clinic import charge_master
 from pipelines.synth.events import (
@@ -28,6 +26,9 @@ from pipelines.synth.events import (
 from pipelines.synth.money import fmt, share
 from pipelines.synth.pricing import unit_rate
 from pipelines.synth.reference_data import medicare_fee_schedule
+
+if TYPE_CHECKING:  # polars is loaded only to convert an export (generate() loads it then)
+    import polars as pl
 
 COLUMNS = {
     "patients": ("patient_id", "last_name", "first_name", "birth_date", "sex", "street", "city",
@@ -245,6 +246,10 @@ def read_tables(folder: Path) -> dict[str, pl.DataFrame]:
     the PM loader's checked read: that one (``pipelines.pm.writer.read_export_folder``) is what
     the tests use on the same files, and what the pipeline uses on a client's.
     """
+    import polars as pl
+
+    from pipelines.pm.tables import TABLES
+
     tables = {}
     for name in COLUMNS:
         frame = pl.read_csv(folder / f"{name}.csv", infer_schema=False)
@@ -254,6 +259,8 @@ def read_tables(folder: Path) -> dict[str, pl.DataFrame]:
 
 
 def _typed(name: str, kind: str, dtype: pl.DataType) -> pl.Expr:
+    import polars as pl
+
     column = pl.col(name)
     if kind == "date":
         return column.str.to_date("%Y-%m-%d")

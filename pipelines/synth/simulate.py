@@ -19,6 +19,7 @@ import heapq
 import random
 from collections import defaultdict
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -72,6 +73,7 @@ WINDOW_END = date(2026, 10, 31)  # default: the 12 months ending 2026-10-31
 ATTENDANCE = 0.88
 VISITS_PER_EPISODE_MONTH = 9.0
 REWORK_SHARE = 0.6  # payer denials the practice fixes and resubmits
+NONE: frozenset[int] = frozenset()
 
 
 def window(months: int, end: date = WINDOW_END) -> tuple[date, date]:
@@ -104,9 +106,9 @@ class ClaimState:
     remits: list[Remittance] = field(default_factory=list)  # primary, in order
     correct_later: bool = False
     pos_paid: Decimal = ZERO
-    kx_missing: set[int] = field(default_factory=set)
-    go_missing: set[int] = field(default_factory=set)
-    ncci_missing: set[int] = field(default_factory=set)
+    kx_missing: AbstractSet[int] = NONE  # line indexes billed without a modifier they need
+    go_missing: AbstractSet[int] = NONE
+    ncci_missing: AbstractSet[int] = NONE
     late_filing: bool = False
     original_ready: date | None = None  # when the payer can first adjudicate the original
     void_planned: bool = False
@@ -330,7 +332,7 @@ class ClientSimulation:
         claim_id = f"{self.practice.claim_prefix}{month}{self.claim_seq:07d}"
         lines = []
         short_units = False
-        state_flags = {"kx": set(), "go": set(), "ncci": set()}
+        state_flags: dict[str, set[int]] = {}  # kx | go | ncci -> line indexes
         pointers = POINTERS.get(len(patient.diagnoses)) or tuple(
             range(1, len(patient.diagnoses) + 1))
         supervisor = visit.supervising.npi
@@ -357,9 +359,10 @@ class ClientSimulation:
                 payer.kind == "medicaid" and rng.random() < 0.5):
             claim.prior_auth = f"AUTH{rng.randint(1000000, 9999999)}"
         state = ClaimState(claim)
-        state.kx_missing = state_flags["kx"]
-        state.go_missing = state_flags["go"]
-        state.ncci_missing = state_flags["ncci"]
+        if state_flags:
+            state.kx_missing = state_flags.get("kx", NONE)
+            state.go_missing = state_flags.get("go", NONE)
+            state.ncci_missing = state_flags.get("ncci", NONE)
         state.pos_paid = self.visit_paid.pop(visit.visit_id, ZERO) if twin_of is None else ZERO
         claim.paid_at_desk = state.pos_paid
         self.states[claim_id] = state
@@ -370,6 +373,8 @@ class ClientSimulation:
         return claim
 
     def _coding_leaks(self, claim: Claim, state: ClaimState, short_units: bool) -> None:
+        if not (short_units or state.kx_missing or state.go_missing or state.ncci_missing):
+            return
         payer = claim.coverage.payer
         if short_units:
             self.out.append(leaks.units_leak(claim))
@@ -391,11 +396,11 @@ class ClientSimulation:
             for i, ln in enumerate(lines):
                 if distinct in ln.modifiers:
                     ln.modifiers = tuple(m for m in ln.modifiers if m != distinct)
-                    flags["ncci"].add(i)
+                    flags.setdefault("ncci", set()).add(i)
         if payer.requires_go and rng.random() < leaks.RATES["missing_go"]:
             i = rng.randrange(len(lines))
             lines[i].modifiers = tuple(m for m in lines[i].modifiers if m != "GO")
-            flags["go"].add(i)
+            flags.setdefault("go", set()).add(i)
         if payer.kx_threshold:
             year = visit.visit_date.year
             prices = price_lines(payer, [(ln.code, ln.units, ln.modifiers) for ln in lines],
@@ -406,7 +411,7 @@ class ClientSimulation:
                 used += price.allowed
                 if used > KX_THRESHOLD[min(max(year, 2025), 2026)]:
                     if forget:
-                        flags["kx"].add(i)
+                        flags.setdefault("kx", set()).add(i)
                     else:
                         ln.modifiers = ln.modifiers + ("KX",)
             patient.therapy_allowed[year] = used
