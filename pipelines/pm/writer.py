@@ -10,8 +10,10 @@ raises WriterError rather than writing a file that would load differently.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -35,12 +37,13 @@ def write_export(tables: dict[str, pl.DataFrame], profile: Profile | str, folder
     written = []
     for file in profile.files:
         frames = {t: _canonical(tables.get(t), t) for t in file.tables}
-        values = render_file(frames, profile, file)
+        slices = render_slices(frames, profile, file)
         path = folder / file.file_name
         if file.is_spreadsheet:
-            _write_xlsx(path, file, values, profile)
+            large = max(frame.height for frame in frames.values()) > XLSX_STREAM_ROWS
+            _write_xlsx(path, file, slices, profile, stream=large)
         else:
-            _write_csv(path, file, values, profile)
+            _write_csv(path, file, slices, profile)
         written.append(path)
     return written
 
@@ -54,17 +57,38 @@ def _canonical(frame: pl.DataFrame | None, table: str) -> pl.DataFrame:
 
 
 # ---------------------------------------------------------------------------- rows of a file
+SLICE_ROWS = 20_000  # rows of the file's first table rendered at a time
+
+
 def render_file(frames: dict[str, pl.DataFrame], profile: Profile,
                 file: FileSpec) -> pl.DataFrame:
     """The file's rows: one column per header, in writing order, holding the value written
-    there (dates, Decimals, text; null for an empty cell).
+    there (dates, Decimals, text; null for an empty cell)."""
+    return pl.concat(list(render_slices(frames, profile, file)))
+
+
+def render_slices(frames: dict[str, pl.DataFrame], profile: Profile, file: FileSpec,
+                  rows_per_slice: int | None = None) -> Iterator[pl.DataFrame]:
+    """The file's rows (as ``render_file``), a slice of its first table's rows at a time, so
+    that memory follows the slice, not the file; the first slice may be empty.
 
     Column by column over the joined tables: a value that is the same on many rows (a code, a
     date, an amount) is converted once. Where several fields write the same header (a visit's
     id on each of its service slots), the first non-empty value in layout order is written and
     every other one must equal it.
     """
-    rows = _joined_rows(frames, file)
+    root, children = _join_plan(frames, file)
+    rows_per_slice = rows_per_slice or SLICE_ROWS
+    for offset in range(0, max(root.height, 1), rows_per_slice):
+        rows = root.slice(offset, rows_per_slice)
+        for key, child, child_key, coalesce in children:  # left joins keep the row order
+            child = child.filter(pl.col(child_key).is_in(rows[key].implode()))
+            rows = rows.join(child, left_on=key, right_on=child_key, how="left",
+                             coalesce=coalesce)
+        yield _render_rows(rows, file)
+
+
+def _render_rows(rows: pl.DataFrame, file: FileSpec) -> pl.DataFrame:
     sources: dict[str, list[tuple[str, pl.Series]]] = {h: [] for h in file.headers()}
     for table_name, spec in file.tables.items():
         for slot in spec.slots():
@@ -91,11 +115,15 @@ def _one_value(file: FileSpec, header: str, found: list[tuple[str, pl.Series]],
     return merged.alias(header)
 
 
-def _joined_rows(frames: dict[str, pl.DataFrame], file: FileSpec) -> pl.DataFrame:
+def _join_plan(frames: dict[str, pl.DataFrame], file: FileSpec
+               ) -> tuple[pl.DataFrame, list[tuple[str, pl.DataFrame, str, bool]]]:
+    """The file's first table (its rows in key order, columns prefixed) and, for each other
+    table, the join that hangs it on its parent: (row key, child rows, child key, coalesce).
+    A table with numbered slots is one row per parent."""
     names = list(file.tables)
     root = next(t for t in names if PARENTS.get(t, (None,))[0] not in names)
-    rows = _prefixed(frames[root], root)
     placed = [root]
+    children = []
     while len(placed) < len(names):
         child = next(t for t in names if t not in placed and PARENTS.get(t, (None,))[0] in placed)
         parent, column = PARENTS[child]
@@ -105,13 +133,14 @@ def _joined_rows(frames: dict[str, pl.DataFrame], file: FileSpec) -> pl.DataFram
             raise WriterError(f"{file.file_name}: {orphans.height} {child} rows have no "
                               f"{parent} row to sit on")
         if file.tables[child].repeat:
-            rows = rows.join(_slots(child_frame, child, column, file.tables[child]),
-                             left_on=f"{parent}.{column}", right_on=f"_{column}", how="left")
+            children.append((f"{parent}.{column}",
+                             _slots(child_frame, child, column, file.tables[child]),
+                             f"_{column}", True))
         else:
-            rows = rows.join(_prefixed(child_frame, child), left_on=f"{parent}.{column}",
-                             right_on=f"{child}.{column}", how="left", coalesce=False)
+            children.append((f"{parent}.{column}", _prefixed(child_frame, child),
+                             f"{child}.{column}", False))
         placed.append(child)
-    return rows
+    return _prefixed(frames[root], root), children
 
 
 def _prefixed(frame: pl.DataFrame, table: str) -> pl.DataFrame:
@@ -265,57 +294,77 @@ def _kinds(file: FileSpec) -> tuple[dict[str, str], dict[str, str]]:
     return kinds, formats
 
 
-CSV_CHUNK_ROWS = 50_000
-
-
-def _write_csv(path: Path, file: FileSpec, values: pl.DataFrame,
+def _write_csv(path: Path, file: FileSpec, slices: Iterable[pl.DataFrame],
                profile: Profile | None = None) -> None:
     profile = profile or _profile_of(file)
     kinds, formats = _kinds(file)
     default_format = profile.date_formats[0]
-    header = values.columns
-    texts = values.select([_texts(values[h], profile, kinds.get(h),
-                                  formats.get(h, default_format)) for h in header])
+    header = file.headers()
+    footer = _Footer(file, header, kinds)
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle, lineterminator="\n")
         for line in file.title:
             out.writerow([line])
         out.writerow(header)
-        if len(header) == 1:  # csv quotes a lone empty cell; keep its rules for that case
-            out.writerows(texts.iter_rows())
-        else:
-            for chunk in texts.iter_slices(CSV_CHUNK_ROWS):
-                handle.write(chunk.write_csv(include_header=False, line_terminator="\n",
+        for values in slices:
+            footer.add(values)
+            texts = values.select([_texts(values[h], profile, kinds.get(h),
+                                          formats.get(h, default_format)) for h in header])
+            if len(header) == 1:  # csv quotes a lone empty cell; keep its rules for that case
+                out.writerows(texts.iter_rows())
+            elif texts.height:
+                handle.write(texts.write_csv(include_header=False, line_terminator="\n",
                                              quote_style="necessary"))
         if file.footer:
-            out.writerow(_footer(file, values, kinds, profile))
+            out.writerow([format_money(cell, profile) if isinstance(cell, Decimal) else cell
+                          for cell in footer.cells()])
 
 
-def _footer(file: FileSpec, values: pl.DataFrame, kinds: dict[str, str],
-            profile: Profile) -> list[str]:
-    header = values.columns
-    cells = [""] * len(header)
-    cells[0] = f"{file.footer} ({values.height} rows)"
-    for i, h in enumerate(header):
-        if kinds.get(h) == "money" and i:
-            cells[i] = format_money(_total(values[h]), profile)
-    return cells
+class _Footer:
+    """The total row of a report: its row count, and the sum of each money column."""
+
+    def __init__(self, file: FileSpec, header: list[str], kinds: dict[str, str]):
+        self.file = file
+        self.header = header
+        self.money = [i for i, h in enumerate(header) if kinds.get(h) == "money" and i]
+        self.sums = dict.fromkeys(self.money, Decimal(0))
+        self.rows = 0
+
+    def add(self, values: pl.DataFrame) -> None:
+        self.rows += values.height
+        for i in self.money:
+            self.sums[i] += _total(values[self.header[i]])
+
+    def cells(self) -> list[str | Decimal]:
+        """The row: the label in the first cell, Decimal totals under money columns."""
+        cells: list[str | Decimal] = [""] * len(self.header)
+        cells[0] = f"{self.file.footer} ({self.rows} rows)"
+        for i in self.money:
+            cells[i] = self.sums[i]
+        return cells
 
 
 def _total(values: pl.Series) -> Decimal:
     return sum(values.drop_nulls().to_list(), Decimal(0))
 
 
-XLSX_CHUNK_ROWS = 20_000
+# A workbook whose largest table has more rows than this is streamed (see _write_xlsx).
+XLSX_STREAM_ROWS = 50_000
 
 
-def _write_xlsx(path: Path, file: FileSpec, values: pl.DataFrame, profile: Profile) -> None:
-    """Dates as date cells and money as currency-formatted numbers, as spreadsheets hold them."""
+def _write_xlsx(path: Path, file: FileSpec, slices: Iterable[pl.DataFrame], profile: Profile,
+                stream: bool = False) -> None:
+    """Dates as date cells and money as currency-formatted numbers, as spreadsheets hold them.
+
+    ``stream``: rows go to disk as they are written (xlsxwriter's constant-memory mode, text
+    as inline strings rather than a shared-string table): the same cells, flat memory.
+    """
     import xlsxwriter  # only needed for spreadsheet layouts
 
     kinds, formats = _kinds(file)
-    header = values.columns
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    header = file.headers()
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
+                                               "constant_memory": stream})
     workbook.set_properties({"created": XLSX_CREATED, "author": "revaudit synthetic"})
     sheet = workbook.add_worksheet(SHEET_NAME)
     bold = workbook.add_format({"bold": True})
@@ -327,25 +376,13 @@ def _write_xlsx(path: Path, file: FileSpec, values: pl.DataFrame, profile: Profi
     top = len(file.title)
     for c, h in enumerate(header):
         sheet.write_string(top, c, h, bold)
-    # per column: how its cells are written (date cell, currency number or text)
-    writers = []
-    for h in header:
-        dtype = values[h].dtype
-        if dtype == pl.Date and h not in formats:
-            writers.append((_xlsx_dates(values[h]), sheet.write_datetime, as_date))
-        elif dtype.is_decimal() and kinds.get(h) == "money":
-            writers.append((_per_value(values[h], float, pl.Float64), sheet.write_number,
-                            as_money))
-        else:
-            date_format = formats.get(h, profile.date_formats[0])
-            writers.append((_per_value(values[h], lambda v, h=h, f=date_format: _text(
-                v, profile, kinds.get(h), f), pl.String) if dtype != pl.String else values[h],
-                sheet.write_string, None))
+    footer = _Footer(file, header, kinds)
     r = top + 1
-    for offset in range(0, values.height, XLSX_CHUNK_ROWS):
-        columns = [(c, column.slice(offset, XLSX_CHUNK_ROWS).to_list(), write, fmt)
-                   for c, (column, write, fmt) in enumerate(writers)]
-        for i in range(len(columns[0][1]) if columns else 0):
+    for values in slices:
+        footer.add(values)
+        columns = [(c, *_xlsx_cells(values[h], h, sheet, kinds, formats, profile, as_date,
+                                     as_money)) for c, h in enumerate(header)]
+        for i in range(values.height):
             for c, cells, write, fmt in columns:
                 value = cells[i]
                 if value is None:
@@ -356,12 +393,26 @@ def _write_xlsx(path: Path, file: FileSpec, values: pl.DataFrame, profile: Profi
                     write(r, c, value, fmt)
             r += 1
     if file.footer:
-        footer_row = top + 1 + values.height
-        sheet.write_string(footer_row, 0, f"{file.footer} ({values.height} rows)", bold)
-        for c, h in enumerate(header):
-            if kinds.get(h) == "money" and c:
-                sheet.write_number(footer_row, c, float(_total(values[h])), as_money)
+        cells = footer.cells()
+        sheet.write_string(r, 0, cells[0], bold)
+        for c in footer.money:
+            sheet.write_number(r, c, float(cells[c]), as_money)
     workbook.close()
+
+
+def _xlsx_cells(values: pl.Series, header: str, sheet, kinds, formats, profile, as_date,
+                as_money) -> tuple[list, object, object]:
+    """A column's cells as written (date cell, currency number or text), the sheet method
+    that writes them, and their format."""
+    if values.dtype == pl.Date and header not in formats:
+        return _xlsx_dates(values).to_list(), sheet.write_datetime, as_date
+    if values.dtype.is_decimal() and kinds.get(header) == "money":
+        return _per_value(values, float, pl.Float64).to_list(), sheet.write_number, as_money
+    if values.dtype != pl.String:
+        text = partial(_text, profile=profile, kind=kinds.get(header),
+                       date_format=formats.get(header, profile.date_formats[0]))
+        values = _per_value(values, text, pl.String)
+    return values.to_list(), sheet.write_string, None
 
 
 def _xlsx_dates(values: pl.Series) -> pl.Series:

@@ -180,14 +180,16 @@ class ClientSimulation:
         start, end = self.practice.window_start, self.practice.window_end
         self._open_window(start)
         day = start
+        batch_weekday = self.practice.template.batch_weekday
         while day <= end:
-            if day.weekday() < 5:
+            weekday = day.weekday()
+            if weekday < 5:
                 self._admit(day)
                 self._treat(day)
-            if day.weekday() == self.practice.template.batch_weekday:
+            if weekday == batch_weekday:
                 self._bill(day)
             for payer in PAYERS.values():
-                if day.weekday() in payer.run_weekdays:
+                if weekday in payer.run_weekdays:
                     self._payment_run(payer, day)
             self._patients(day)
             if month_end(day):
@@ -227,10 +229,10 @@ class ClientSimulation:
 
     def _treat(self, day: date) -> None:
         still: list[Episode] = []
+        weekday = day.weekday()
         for episode in self.episodes:
-            if day.weekday() in episode.weekdays and day >= episode.start:
-                visit = self.clinic.visit(episode, day)
-                self._record_visit(visit)
+            if weekday in episode.weekdays and day >= episode.start:
+                self._record_visit(self.clinic.visit(episode, day))
             if episode.attended >= episode.planned_visits or day >= episode.end:
                 if self.rng.random() < 0.25:
                     back = day + timedelta(days=self.rng.randint(30, 150))

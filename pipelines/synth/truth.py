@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 from pipelines.synth.events import (
     ClaimBatch,
@@ -206,14 +207,14 @@ class ClientTruth:
         money = self.money
         for adjustments in (r.claim_adjustments, *(line.adjustments for line in r.lines)):
             for group, carc, amount in adjustments:
-                category = adjustment_category(group, carc)
-                money[ADJUSTMENT_KPI[category]][m] += amount
-                if category == "denial" and amount > 0:
+                kpi, is_denial, written_down, contractual = _adjustment_role(group, carc)
+                money[kpi][m] += amount
+                if is_denial and amount > 0:
                     denial += amount
                     has_denial = True
-                if category not in BALANCE_EXEMPT:
+                if written_down:
                     claim.written_down += amount
-                if category in ("contractual", "sequestration"):
+                if contractual:
                     claim.contractual += amount
         if primary and r.status in ("1", "4", "19", "22"):
             self.money["allowed_amount"][m] += r.paid + r.patient_responsibility
@@ -393,6 +394,15 @@ class ClientTruth:
                               for k, v in sorted(by_kind.items())},
             "leaks_total_amount": fmt(sum((Decimal(x["amount"]) for x in leaks), ZERO)),
         }
+
+
+@cache
+def _adjustment_role(group: str, carc: str) -> tuple[str, bool, bool, bool]:
+    """What one CAS triplet counts toward: its KPI, whether it is a denial, whether it
+    lowers the claim balance, whether it is contractual (collection-rate denominator)."""
+    category = adjustment_category(group, carc)
+    return (ADJUSTMENT_KPI[category], category == "denial", category not in BALANCE_EXEMPT,
+            category in ("contractual", "sequestration"))
 
 
 def _rate(numerator, denominator):

@@ -45,8 +45,9 @@ def render(practice: Practice, run: PaymentRun) -> str:
     ]
     if run.remittances:
         out.append("LX*1")
+        names = _Names.of(practice)
         for remit in run.remittances:
-            _claim_payment(out, remit)
+            _claim_payment(out, remit, names)
     adjustments = run.provider_adjustments
     for start in range(0, len(adjustments), 6):
         pairs = "*".join(f"{a.reason}:{a.reference}*{amt(a.amount)}"
@@ -58,7 +59,44 @@ def render(practice: Practice, run: PaymentRun) -> str:
                        transactions=[out])
 
 
-def _claim_payment(out: list[str], r: Remittance) -> None:
+class _Names:
+    """NM1 loops that repeat from claim to claim (patient and insured, rendering provider),
+    rendered once per practice; keyed by object identity, the objects held."""
+
+    _current: _Names | None = None
+    MAX_ENTRIES = 100_000
+
+    def __init__(self, practice: Practice):
+        self.practice = practice
+        self.texts: dict[tuple[int, int], tuple[object, object, str]] = {}
+
+    @classmethod
+    def of(cls, practice: Practice) -> _Names:
+        if cls._current is None or cls._current.practice is not practice:
+            cls._current = cls(practice)
+        return cls._current
+
+    def patient(self, claim, coverage) -> str:
+        """NM1*QC (with the member id when the patient is the insured) and NM1*IL."""
+        key = (id(claim.patient), id(coverage))
+        cached = self.texts.get(key)
+        if cached is not None and cached[0] is claim.patient and cached[1] is coverage:
+            return cached[2]
+        patient = claim.patient.person
+        if coverage.relationship == "18":
+            text = (f"NM1*QC*1*{patient.last_name}*{patient.first_name}****MI*"
+                    f"{coverage.member_id}")
+        else:
+            sub = coverage.subscriber
+            text = (f"NM1*QC*1*{patient.last_name}*{patient.first_name}\n"
+                    f"NM1*IL*1*{sub.last_name}*{sub.first_name}****MI*{coverage.member_id}")
+        if len(self.texts) > self.MAX_ENTRIES:
+            self.texts.clear()
+        self.texts[key] = (claim.patient, coverage, text)
+        return text
+
+
+def _claim_payment(out: list[str], r: Remittance, names: _Names) -> None:
     claim = r.claim
     coverage = claim.secondary if r.status in ("2", "20") else claim.coverage
     out.append(f"CLP*{claim.claim_id}*{r.status}*{r.charge:.2f}*{r.paid:.2f}*"
@@ -66,14 +104,7 @@ def _claim_payment(out: list[str], r: Remittance) -> None:
                f"{r.payer_claim_number}*11*{r.frequency}")
     if r.claim_adjustments:
         out.append(cas_segments(r.claim_adjustments))
-    patient = claim.patient.person
-    if coverage.relationship == "18":
-        out.append(f"NM1*QC*1*{patient.last_name}*{patient.first_name}****MI*"
-                   f"{coverage.member_id}")
-    else:
-        sub = coverage.subscriber
-        out.append(f"NM1*QC*1*{patient.last_name}*{patient.first_name}\n"
-                   f"NM1*IL*1*{sub.last_name}*{sub.first_name}****MI*{coverage.member_id}")
+    out.append(names.patient(claim, coverage))
     if r.crossover is not None:
         out.append(f"NM1*TT*2*{r.crossover.payer.name}*****PI*{r.crossover.payer.payer_id}")
     rendering = claim.rendering

@@ -70,9 +70,17 @@ def cas_segments(adjustments) -> str:
         return f"CAS*{group}*{carc}*{amount:.2f}"
     groups: dict[str, list[str]] = {}
     for group, carc, amount in adjustments:
-        groups.setdefault(group, []).append(f"{carc}*{amount:.2f}")
-    return "\n".join(f"CAS*{group}*" + "**".join(pairs[start:start + 6])
-                     for group, pairs in groups.items() for start in range(0, len(pairs), 6))
+        pairs = groups.get(group)
+        if pairs is None:
+            groups[group] = [f"CAS*{group}*{carc}*{amount:.2f}"]
+        else:
+            pairs.append(f"{carc}*{amount:.2f}")
+    segments = []
+    for group, pairs in groups.items():
+        for start in range(0, len(pairs), 6):
+            chunk = "**".join(pairs[start:start + 6])
+            segments.append(chunk if start == 0 else f"CAS*{group}*{chunk}")
+    return "\n".join(segments)
 
 
 def isa_segment(style: Style, sender: str, receiver: str, when: date, time: str,
