@@ -326,7 +326,8 @@ class _Footer:
     def __init__(self, file: FileSpec, header: list[str], kinds: dict[str, str]):
         self.file = file
         self.header = header
-        self.money = [i for i, h in enumerate(header) if kinds.get(h) == "money" and i]
+        self.money = [i for i, h in enumerate(header)
+                      if file.footer and kinds.get(h) == "money" and i]
         self.sums = dict.fromkeys(self.money, Decimal(0))
         self.rows = 0
 
@@ -345,7 +346,8 @@ class _Footer:
 
 
 def _total(values: pl.Series) -> Decimal:
-    return sum(values.drop_nulls().to_list(), Decimal(0))
+    total = values.sum()  # exact for a Decimal column
+    return Decimal(0) + (total if isinstance(total, Decimal) else Decimal(total or 0))
 
 
 # A workbook whose largest table has more rows than this is streamed (see _write_xlsx).

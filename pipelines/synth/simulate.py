@@ -172,6 +172,11 @@ class ClientSimulation:
         self.icn_seq: dict[str, int] = defaultdict(int)
         self.forward_balance: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.rates = {key: PayerRates.of(payer) for key, payer in PAYERS.items()}
+        # plan id -> (no coinsurance and no deductible, and no copay either)
+        self.plan_shares = {id(plan): (plan.coinsurance == 0 and plan.deductible == 0,
+                                       plan.coinsurance == 0 and plan.deductible == 0
+                                       and plan.copay == 0)
+                            for payer in PAYERS.values() for plan in payer.plans}
         self.month_codes: dict[date, str] = {}  # service date -> YYMM of the claim id
         self.icn_days: dict[tuple[str, date], str] = {}  # (payer, day) -> ICN prefix
 
@@ -308,9 +313,7 @@ class ClientSimulation:
         if claim is None:
             return []
         out = [self._original(claim, day)]
-        coverage = claim.coverage
-        if (coverage.plan.copay == 0 and coverage.plan.coinsurance == 0
-                and coverage.plan.deductible == 0 and claim.secondary is None
+        if (self.plan_shares[id(claim.coverage.plan)][1] and claim.secondary is None
                 and not self.states[claim.claim_id].late_filing
                 and self.rng.random() < 0.004):
             twin = self._new_claim(visit, twin_of=claim)
@@ -534,9 +537,7 @@ class ClientSimulation:
         lines = tuple(claim.lines)
         if item.kind == "original":
             denied = self._payer_denials(payer, claim, state)
-            coverage = claim.coverage
-            no_share = (coverage.plan.coinsurance == 0 and coverage.plan.deductible == 0
-                        and claim.secondary is None)
+            no_share = self.plan_shares[id(claim.coverage.plan)][0] and claim.secondary is None
             clean = not denied and not state.void_planned
             rates = self.rates[payer.key]
             if clean and no_share and rng.random() < rates.correction * 4:
