@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pipelines.pm.tables import TABLES
 
 PROFILES_DIR = Path(__file__).resolve().parent / "profiles"
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
 SLOT = "{n}"
 TEMPLATE_FIELD = re.compile(r"\{(\w+)\}")
 
@@ -176,7 +177,7 @@ def _check_table(role: str, table, spec: TableSpec) -> None:
 
 def load_profile(path: Path) -> Profile:
     try:
-        data = yaml.safe_load(path.read_text())
+        data = yaml.load(path.read_text(), Loader=YAML_LOADER)  # a safe loader, in C
     except (OSError, yaml.YAMLError) as exc:
         raise ProfileError(f"{path}: cannot be read as YAML ({exc})") from exc
     try:

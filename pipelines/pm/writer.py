@@ -10,8 +10,10 @@ raises WriterError rather than writing a file that would load differently.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -35,12 +37,13 @@ def write_export(tables: dict[str, pl.DataFrame], profile: Profile | str, folder
     written = []
     for file in profile.files:
         frames = {t: _canonical(tables.get(t), t) for t in file.tables}
-        header, rows = render_file(frames, profile, file)
+        slices = render_slices(frames, profile, file)
         path = folder / file.file_name
         if file.is_spreadsheet:
-            _write_xlsx(path, file, header, rows, profile)
+            large = max(frame.height for frame in frames.values()) > XLSX_STREAM_ROWS
+            _write_xlsx(path, file, slices, profile, stream=large)
         else:
-            _write_csv(path, file, header, rows, profile)
+            _write_csv(path, file, slices, profile)
         written.append(path)
     return written
 
@@ -54,34 +57,73 @@ def _canonical(frame: pl.DataFrame | None, table: str) -> pl.DataFrame:
 
 
 # ---------------------------------------------------------------------------- rows of a file
+SLICE_ROWS = 20_000  # rows of the file's first table rendered at a time
+
+
 def render_file(frames: dict[str, pl.DataFrame], profile: Profile,
-                file: FileSpec) -> tuple[list[str], list[dict[str, object]]]:
-    """The file's header and its rows as {header: typed value} (dates, Decimals, text)."""
-    rows = _joined_rows(frames, file)
-    header = file.headers()
-    out = []
-    for row in rows.iter_rows(named=True):
-        cells: dict[str, object] = {}
-        for table_name, spec in file.tables.items():
-            for slot in spec.slots():
-                prefix = f"{table_name}#{slot}." if spec.repeat else f"{table_name}."
-                for field_name, column in spec.columns.items():
-                    for h, v in _cells(column, spec, field_name, row, prefix, slot, table_name):
-                        if v is None:
-                            continue
-                        if cells.get(h) not in (None, v):
-                            raise WriterError(f"{file.file_name}: column {h!r} would need two "
-                                              f"values ({field_name})")
-                        cells[h] = v
-        out.append(cells)
-    return header, out
+                file: FileSpec) -> pl.DataFrame:
+    """The file's rows: one column per header, in writing order, holding the value written
+    there (dates, Decimals, text; null for an empty cell)."""
+    return pl.concat(list(render_slices(frames, profile, file)))
 
 
-def _joined_rows(frames: dict[str, pl.DataFrame], file: FileSpec) -> pl.DataFrame:
+def render_slices(frames: dict[str, pl.DataFrame], profile: Profile, file: FileSpec,
+                  rows_per_slice: int | None = None) -> Iterator[pl.DataFrame]:
+    """The file's rows (as ``render_file``), a slice of its first table's rows at a time, so
+    that memory follows the slice, not the file; the first slice may be empty.
+
+    Column by column over the joined tables: a value that is the same on many rows (a code, a
+    date, an amount) is converted once. Where several fields write the same header (a visit's
+    id on each of its service slots), the first non-empty value in layout order is written and
+    every other one must equal it.
+    """
+    root, children = _join_plan(frames, file)
+    rows_per_slice = rows_per_slice or SLICE_ROWS
+    for offset in range(0, max(root.height, 1), rows_per_slice):
+        rows = root.slice(offset, rows_per_slice)
+        for key, child, child_key, coalesce in children:  # left joins keep the row order
+            child = child.filter(pl.col(child_key).is_in(rows[key].implode()))
+            rows = rows.join(child, left_on=key, right_on=child_key, how="left",
+                             coalesce=coalesce)
+        yield _render_rows(rows, file)
+
+
+def _render_rows(rows: pl.DataFrame, file: FileSpec) -> pl.DataFrame:
+    sources: dict[str, list[tuple[str, pl.Series]]] = {h: [] for h in file.headers()}
+    for table_name, spec in file.tables.items():
+        for slot in spec.slots():
+            prefix = f"{table_name}#{slot}." if spec.repeat else f"{table_name}."
+            for field_name, column in spec.columns.items():
+                for header, values in _cells(column, spec, field_name, rows, prefix, slot,
+                                             table_name):
+                    sources[header].append((field_name, values))
+    columns = [_one_value(file, header, found, rows.height)
+               for header, found in sources.items()]
+    return pl.DataFrame(columns, height=rows.height) if columns else pl.DataFrame()
+
+
+def _one_value(file: FileSpec, header: str, found: list[tuple[str, pl.Series]],
+               height: int) -> pl.Series:
+    if not found:
+        return pl.Series(header, [None] * height, dtype=pl.String)
+    values = [v for _, v in found]
+    merged = values[0] if len(values) == 1 else pl.select(pl.coalesce(values)).to_series()
+    for field_name, v in found[1:]:
+        if (v.is_not_null() & (v != merged)).any():
+            raise WriterError(f"{file.file_name}: column {header!r} would need two values "
+                              f"({field_name})")
+    return merged.alias(header)
+
+
+def _join_plan(frames: dict[str, pl.DataFrame], file: FileSpec
+               ) -> tuple[pl.DataFrame, list[tuple[str, pl.DataFrame, str, bool]]]:
+    """The file's first table (its rows in key order, columns prefixed) and, for each other
+    table, the join that hangs it on its parent: (row key, child rows, child key, coalesce).
+    A table with numbered slots is one row per parent."""
     names = list(file.tables)
     root = next(t for t in names if PARENTS.get(t, (None,))[0] not in names)
-    rows = _prefixed(frames[root], root)
     placed = [root]
+    children = []
     while len(placed) < len(names):
         child = next(t for t in names if t not in placed and PARENTS.get(t, (None,))[0] in placed)
         parent, column = PARENTS[child]
@@ -91,13 +133,14 @@ def _joined_rows(frames: dict[str, pl.DataFrame], file: FileSpec) -> pl.DataFram
             raise WriterError(f"{file.file_name}: {orphans.height} {child} rows have no "
                               f"{parent} row to sit on")
         if file.tables[child].repeat:
-            rows = rows.join(_slots(child_frame, child, column, file.tables[child]),
-                             left_on=f"{parent}.{column}", right_on=f"_{column}", how="left")
+            children.append((f"{parent}.{column}",
+                             _slots(child_frame, child, column, file.tables[child]),
+                             f"_{column}", True))
         else:
-            rows = rows.join(_prefixed(child_frame, child), left_on=f"{parent}.{column}",
-                             right_on=f"{child}.{column}", how="left", coalesce=False)
+            children.append((f"{parent}.{column}", _prefixed(child_frame, child),
+                             f"{child}.{column}", False))
         placed.append(child)
-    return rows
+    return _prefixed(frames[root], root), children
 
 
 def _prefixed(frame: pl.DataFrame, table: str) -> pl.DataFrame:
@@ -122,33 +165,68 @@ def _slots(frame: pl.DataFrame, table: str, column: str, spec: TableSpec) -> pl.
     return wide
 
 
-# ---------------------------------------------------------------------------- one cell
-def _cells(column: ColumnSpec, spec: TableSpec, field_name: str, row: dict, prefix: str,
-           slot: int | None, table_name: str):
-    value = row.get(prefix + field_name)
+# ---------------------------------------------------------------------------- one column
+def _cells(column: ColumnSpec, spec: TableSpec, field_name: str, rows: pl.DataFrame,
+           prefix: str, slot: int | None, table_name: str) -> list[tuple[str, pl.Series]]:
+    """(header, values) that one field writes: none, one, or several headers."""
     if column.template is not None:
         return []
+    value = rows[prefix + field_name]
     if column.value is not None:
-        if value is not None and str(value) != column.value:
+        found = _per_value(value, str, pl.String)
+        if (found.is_not_null() & (found != column.value)).any():
             raise WriterError(f"{table_name}.{field_name}: the layout only holds "
                               f"{column.value!r}")
         return []
     field = TABLES[table_name].field_map[field_name]
     if column.columns is not None:
-        codes = value.split(";") if value else []
-        if len(codes) > len(column.columns):
+        codes = pl.select(pl.when(value != "").then(value.str.split(";"))).to_series()
+        if (codes.list.len() > len(column.columns)).any():
             raise WriterError(f"{table_name}.{field_name}: more values than columns")
-        return list(zip(column.headers(slot), codes, strict=False))
+        return [(header, codes.list.get(i, null_on_oob=True))
+                for i, header in enumerate(column.headers(slot))]
     (header,) = column.headers(slot)
     if column.split is not None:
         parts = sorted((c.part, n) for n, c in spec.columns.items()
                        if c.column == column.column and c.split == column.split)
         if parts[0][1] != field_name:
             return []  # the first part's field writes the joined cell
-        texts = [row.get(prefix + n) for _, n in parts]
-        return [(header, column.split.join("" if t is None else str(t) for t in texts))
-                if any(t is not None for t in texts) else (header, None)]
-    return [(header, _export_value(value, field.kind, column, table_name, field_name))]
+        texts = [_per_value(rows[prefix + n], str, pl.String) for _, n in parts]
+        joined = pl.select(pl.when(pl.any_horizontal([t.is_not_null() for t in texts]))
+                           .then(pl.concat_str([t.fill_null("") for t in texts],
+                                               separator=column.split))).to_series()
+        return [(header, joined)]
+    return [(header, _export_values(value, field.kind, column, table_name, field_name))]
+
+
+def _export_values(values: pl.Series, kind: str, column: ColumnSpec, table: str,
+                   field: str) -> pl.Series:
+    if kind == "code" and column.map:
+        codes: dict[str, str] = {}
+        for source, canonical in column.map.items():
+            codes.setdefault(canonical, source)
+        found = values.replace_strict(list(codes), list(codes.values()), default=None,
+                                      return_dtype=pl.String)
+        missing = values.filter(found.is_null() & values.is_not_null())
+        if missing.len():
+            raise WriterError(f"{table}.{field}: {missing[0]!r} has no code in this layout")
+        return found
+    if kind == "modifiers" and column.separator:
+        return _per_value(values, lambda v: _export_value(v, kind, column, table, field),
+                          pl.String)
+    if (kind == "share" and column.percent) or kind == "quantity":
+        return _per_value(values, lambda v: _export_value(v, kind, column, table, field),
+                          pl.String)
+    return values
+
+
+def _per_value(values: pl.Series, convert, dtype: pl.DataType) -> pl.Series:
+    """``convert`` applied to each distinct non-null value (nulls stay null)."""
+    if values.dtype == dtype and convert is str:
+        return values
+    distinct = values.drop_nulls().unique(maintain_order=True)
+    converted = pl.Series([convert(v) for v in distinct.to_list()], dtype=dtype)
+    return values.replace_strict(distinct, converted, default=None, return_dtype=dtype)
 
 
 def _export_value(value, kind: str, column: ColumnSpec, table: str, field: str):
@@ -180,15 +258,26 @@ def format_money(amount: Decimal, profile: Profile) -> str:
     return text
 
 
-def _text(value, profile: Profile, kind_of: dict[str, str], header: str,
-          date_format: str) -> str:
+def _text(value, profile: Profile, kind: str | None, date_format: str) -> str:
     if value is None:
         return ""
     if isinstance(value, date):
         return value.strftime(date_format)
-    if isinstance(value, Decimal) and kind_of.get(header) == "money":
+    if isinstance(value, Decimal) and kind == "money":
         return format_money(value, profile)
     return str(value)
+
+
+def _texts(values: pl.Series, profile: Profile, kind: str | None,
+           date_format: str) -> pl.Series:
+    """A column as the text written in a CSV cell (null: empty cell)."""
+    if values.dtype == pl.String:
+        texts = values
+    elif values.dtype.is_integer():
+        texts = values.cast(pl.String)
+    else:
+        texts = _per_value(values, lambda v: _text(v, profile, kind, date_format), pl.String)
+    return pl.select(pl.when(texts != "").then(texts)).to_series().alias(values.name)
 
 
 def _kinds(file: FileSpec) -> tuple[dict[str, str], dict[str, str]]:
@@ -205,41 +294,79 @@ def _kinds(file: FileSpec) -> tuple[dict[str, str], dict[str, str]]:
     return kinds, formats
 
 
-def _write_csv(path: Path, file: FileSpec, header: list[str], rows: list[dict],
+def _write_csv(path: Path, file: FileSpec, slices: Iterable[pl.DataFrame],
                profile: Profile | None = None) -> None:
     profile = profile or _profile_of(file)
     kinds, formats = _kinds(file)
     default_format = profile.date_formats[0]
+    header = file.headers()
+    footer = _Footer(file, header, kinds)
     with path.open("w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle, lineterminator="\n")
         for line in file.title:
             out.writerow([line])
         out.writerow(header)
-        for row in rows:
-            out.writerow([_text(row.get(h), profile, kinds, h, formats.get(h, default_format))
-                          for h in header])
+        for values in slices:
+            footer.add(values)
+            texts = values.select([_texts(values[h], profile, kinds.get(h),
+                                          formats.get(h, default_format)) for h in header])
+            if len(header) == 1:  # csv quotes a lone empty cell; keep its rules for that case
+                out.writerows(texts.iter_rows())
+            elif texts.height:
+                handle.write(texts.write_csv(include_header=False, line_terminator="\n",
+                                             quote_style="necessary"))
         if file.footer:
-            out.writerow(_footer(file, header, rows, kinds, profile))
+            out.writerow([format_money(cell, profile) if isinstance(cell, Decimal) else cell
+                          for cell in footer.cells()])
 
 
-def _footer(file: FileSpec, header: list[str], rows: list[dict], kinds: dict[str, str],
-            profile: Profile) -> list[str]:
-    cells = [""] * len(header)
-    cells[0] = f"{file.footer} ({len(rows)} rows)"
-    for i, h in enumerate(header):
-        if kinds.get(h) == "money" and i:
-            cells[i] = format_money(sum((r[h] for r in rows if r.get(h) is not None),
-                                        Decimal(0)), profile)
-    return cells
+class _Footer:
+    """The total row of a report: its row count, and the sum of each money column."""
+
+    def __init__(self, file: FileSpec, header: list[str], kinds: dict[str, str]):
+        self.file = file
+        self.header = header
+        self.money = [i for i, h in enumerate(header)
+                      if file.footer and kinds.get(h) == "money" and i]
+        self.sums = dict.fromkeys(self.money, Decimal(0))
+        self.rows = 0
+
+    def add(self, values: pl.DataFrame) -> None:
+        self.rows += values.height
+        for i in self.money:
+            self.sums[i] += _total(values[self.header[i]])
+
+    def cells(self) -> list[str | Decimal]:
+        """The row: the label in the first cell, Decimal totals under money columns."""
+        cells: list[str | Decimal] = [""] * len(self.header)
+        cells[0] = f"{self.file.footer} ({self.rows} rows)"
+        for i in self.money:
+            cells[i] = self.sums[i]
+        return cells
 
 
-def _write_xlsx(path: Path, file: FileSpec, header: list[str], rows: list[dict],
-                profile: Profile) -> None:
-    """Dates as date cells and money as currency-formatted numbers, as spreadsheets hold them."""
+def _total(values: pl.Series) -> Decimal:
+    total = values.sum()  # exact for a Decimal column
+    return Decimal(0) + (total if isinstance(total, Decimal) else Decimal(total or 0))
+
+
+# A workbook whose largest table has more rows than this is streamed (see _write_xlsx).
+XLSX_STREAM_ROWS = 50_000
+
+
+def _write_xlsx(path: Path, file: FileSpec, slices: Iterable[pl.DataFrame], profile: Profile,
+                stream: bool = False) -> None:
+    """Dates as date cells and money as currency-formatted numbers, as spreadsheets hold them.
+
+    ``stream``: rows go to disk as they are written (xlsxwriter's constant-memory mode, text
+    as inline strings rather than a shared-string table): the same cells, flat memory.
+    """
     import xlsxwriter  # only needed for spreadsheet layouts
 
     kinds, formats = _kinds(file)
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False})
+    header = file.headers()
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
+                                               "constant_memory": stream})
     workbook.set_properties({"created": XLSX_CREATED, "author": "revaudit synthetic"})
     sheet = workbook.add_worksheet(SHEET_NAME)
     bold = workbook.add_format({"bold": True})
@@ -251,27 +378,48 @@ def _write_xlsx(path: Path, file: FileSpec, header: list[str], rows: list[dict],
     top = len(file.title)
     for c, h in enumerate(header):
         sheet.write_string(top, c, h, bold)
-    for r, row in enumerate(rows, start=top + 1):
-        for c, h in enumerate(header):
-            value = row.get(h)
-            if value is None:
-                continue
-            if isinstance(value, date) and h not in formats:
-                sheet.write_datetime(r, c, datetime(value.year, value.month, value.day),
-                                     as_date)
-            elif isinstance(value, Decimal) and kinds.get(h) == "money":
-                sheet.write_number(r, c, float(value), as_money)
-            else:
-                sheet.write_string(r, c, _text(value, profile, kinds, h,
-                                               formats.get(h, profile.date_formats[0])))
+    footer = _Footer(file, header, kinds)
+    r = top + 1
+    for values in slices:
+        footer.add(values)
+        columns = [(c, *_xlsx_cells(values[h], h, sheet, kinds, formats, profile, as_date,
+                                     as_money)) for c, h in enumerate(header)]
+        for i in range(values.height):
+            for c, cells, write, fmt in columns:
+                value = cells[i]
+                if value is None:
+                    continue
+                if fmt is None:
+                    write(r, c, value)
+                else:
+                    write(r, c, value, fmt)
+            r += 1
     if file.footer:
-        footer_row = top + 1 + len(rows)
-        sheet.write_string(footer_row, 0, f"{file.footer} ({len(rows)} rows)", bold)
-        for c, h in enumerate(header):
-            if kinds.get(h) == "money" and c:
-                total = sum((r[h] for r in rows if r.get(h) is not None), Decimal(0))
-                sheet.write_number(footer_row, c, float(total), as_money)
+        cells = footer.cells()
+        sheet.write_string(r, 0, cells[0], bold)
+        for c in footer.money:
+            sheet.write_number(r, c, float(cells[c]), as_money)
     workbook.close()
+
+
+def _xlsx_cells(values: pl.Series, header: str, sheet, kinds, formats, profile, as_date,
+                as_money) -> tuple[list, object, object]:
+    """A column's cells as written (date cell, currency number or text), the sheet method
+    that writes them, and their format."""
+    if values.dtype == pl.Date and header not in formats:
+        return _xlsx_dates(values).to_list(), sheet.write_datetime, as_date
+    if values.dtype.is_decimal() and kinds.get(header) == "money":
+        return _per_value(values, float, pl.Float64).to_list(), sheet.write_number, as_money
+    if values.dtype != pl.String:
+        text = partial(_text, profile=profile, kind=kinds.get(header),
+                       date_format=formats.get(header, profile.date_formats[0]))
+        values = _per_value(values, text, pl.String)
+    return values.to_list(), sheet.write_string, None
+
+
+def _xlsx_dates(values: pl.Series) -> pl.Series:
+    """Dates as the midnight datetimes xlsxwriter writes as date cells."""
+    return values.cast(pl.Datetime("us"))
 
 
 def _profile_of(file: FileSpec) -> Profile:

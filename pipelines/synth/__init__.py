@@ -7,7 +7,8 @@ what a billing company receives from a new client (the inbox layout ingestion re
     <out>/<client_id>/837/*.x12      weekly claim batches (originals, replacements, voids,
                                      resends, secondary claims)
     <out>/<client_id>/835/*.x12      one file per payer per payment run
-    <out>/<client_id>/pm/*.csv       PM exports, canonical layout (docs/pm-canonical.md)
+    <out>/<client_id>/pm/*           PM exports in the practice's PM profile (canonical CSV,
+                                     visit_billing CSV or charge_detail XLSX; pipelines/pm)
     <out>/<client_id>/truth.json     KPIs and injected leaks from the event model
 
 The window is the ``months`` calendar months ending 2026-10-31 (fixed, never today's date), so

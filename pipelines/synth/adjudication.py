@@ -67,19 +67,19 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
     payments: list[LinePayment] = []
     underpaid: dict[int, Decimal] = {}
     pr = paid = charge = ZERO
+    scaled = price_factor != 1
     for i, (line, price) in enumerate(zip(lines, prices, strict=True)):
-        charge += line.charge
-        adjs: list[tuple[str, str, Decimal]] = []
-        remarks: tuple[str, ...] = ()
+        line_charge = line.charge
+        charge += line_charge
         if i in denied:
             d = denied[i]
-            adjs.append((d.group, d.carc, line.charge))
-            remarks = (d.rarc,) if d.rarc else ()
-            payments.append(LinePayment(line.line_id, line.code, line.modifiers, line.charge,
-                                        ZERO, line.units, line.service_date, ZERO, adjs, remarks))
+            payments.append(LinePayment(line.line_id, line.code, line.modifiers, line_charge,
+                                        ZERO, line.units, line.service_date, ZERO,
+                                        [(d.group, d.carc, line_charge)],
+                                        (d.rarc,) if d.rarc else ()))
             continue
         full, allowed = price.full, price.allowed
-        if price_factor != 1:
+        if scaled:
             full, allowed = share(full, price_factor), share(allowed, price_factor)
         if i in underpay:
             paid_allowed = share(allowed, underpay[i])
@@ -87,25 +87,26 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
             full, allowed = full - underpaid[i], paid_allowed
         deductible, coinsurance, copay, seq, line_paid = split_line(
             payer, plan, allowed, deductible_left, copay_left)
-        deductible_left -= deductible
-        copay_left -= copay
-        met += deductible
-        contractual = line.charge - full
+        adjs: list[tuple[str, str, Decimal]] = []
+        contractual = line_charge - full
         if contractual:
             adjs.append(("CO", "45", contractual))
         if full != allowed:
             adjs.append(("CO", "59", full - allowed))
         if deductible:
+            deductible_left -= deductible
+            met += deductible
             adjs.append(("PR", "1", deductible))
         if coinsurance:
             adjs.append(("PR", "2", coinsurance))
         if copay:
+            copay_left -= copay
             adjs.append(("PR", "3", copay))
         if seq:
             adjs.append(("CO", "253", seq))
         pr += deductible + coinsurance + copay
         paid += line_paid
-        payments.append(LinePayment(line.line_id, line.code, line.modifiers, line.charge,
+        payments.append(LinePayment(line.line_id, line.code, line.modifiers, line_charge,
                                     line_paid, line.units, line.service_date, allowed, adjs))
     patient.deductible_met[key] = met
     status = "19" if crossover is not None and pr > 0 else "1"

@@ -57,10 +57,16 @@ class Clinic:
         self.therapists = [p for p in practice.providers if p.role == "OT"]
         self.assistants = [p for p in practice.providers if p.role == "OTA"]
         self.treatment_codes = practice.template.treatment_codes
+        self.group_rate = float(practice.template.group_rate)
         self.pairs = ncci_pairs()
         self.mue = mue_limits()
         self.visit_seq = 0
         self.service_seq = 0
+        # tables built once: code pools by exclusion, minute caps, distinct-service codes
+        self._pools: dict[tuple[str, ...], tuple[list[tuple[str, int]], int]] = {}
+        self._caps: dict[str, int] = {}
+        self._column2: dict[tuple[str, ...], frozenset[str]] = {}
+        self._modifiers = {False: ("GO",), True: ("GO", practice.modifier_59)}
 
     def new_episode(self, patient: Patient, start: date, in_progress: bool = False) -> Episode:
         rng = self.rng
@@ -108,19 +114,40 @@ class Clinic:
     # ------------------------------------------------------------------ services
     def _pick_codes(self, n: int, exclude: tuple[str, ...] = ()) -> list[str]:
         """``n`` distinct codes drawn by weight (without replacement)."""
-        pool = [(c, w) for c, w in self.treatment_codes if c not in exclude]
-        total = sum(w for _, w in pool)
+        pooled = self._pools.get(exclude)
+        if pooled is None:
+            pool = [(c, w) for c, w in self.treatment_codes if c not in exclude]
+            pooled = self._pools[exclude] = (pool, sum(w for _, w in pool))
+        pool, total = pooled[0].copy(), pooled[1]
+        random = self.rng.random
         chosen: list[str] = []
         while len(chosen) < n and pool:
-            pick = self.rng.random() * total
+            pick = random() * total
+            last = len(pool) - 1
             for i, (code, weight) in enumerate(pool):
                 pick -= weight
-                if pick < 0 or i == len(pool) - 1:
+                if pick < 0 or i == last:
                     chosen.append(code)
                     total -= weight
-                    pool.pop(i)
+                    del pool[i]
                     break
         return chosen
+
+    def _cap(self, code: str) -> int:
+        """Most minutes a timed code is documented for (its MUE in units, 4 when unknown)."""
+        cap = self._caps.get(code)
+        if cap is None:
+            cap = self._caps[code] = 15 * self.mue.get(code, 4) + 7
+        return cap
+
+    def _needs_distinct(self, codes: tuple[str, ...]) -> frozenset[str]:
+        """The NCCI column-2 codes of a visit's codes that a 59/X modifier must mark."""
+        found = self._column2.get(codes)
+        if found is None:
+            pairs = self.pairs
+            found = self._column2[codes] = frozenset(
+                c2 for c1 in codes for c2 in codes if pairs.get((c1, c2)) == 1)
+        return found
 
     def _services(self, visit: Visit) -> list[Service]:
         rng = self.rng
@@ -133,8 +160,7 @@ class Clinic:
             timed = self._pick_codes(rng.choice((1, 2)), exclude=("97760", "97018"))
         else:
             timed = self._pick_codes(rng.choice((1, 2, 2, 3, 3)))
-            if self.practice.template.group_rate and rng.random() < float(
-                    self.practice.template.group_rate):
+            if self.group_rate and rng.random() < self.group_rate:
                 untimed.append("97150")
         if "97018" in timed:
             timed.remove("97018")
@@ -142,34 +168,30 @@ class Clinic:
         if "97760" in timed and "97763" in timed:
             timed.remove("97763")
         minutes: list[tuple[str, int]] = []
+        several = len(timed) > 1
         for code in timed:
-            cap = 15 * self.mue.get(code, 4) + 7
             if code == COGNITIVE_FIRST:
                 total = rng.randint(15, 45)
                 minutes.append((COGNITIVE_FIRST, 15))
                 if total - 15 > 0:
                     minutes.append((COGNITIVE_ADDON, total - 15))
                 continue
-            target = rng.randint(8, 30) if len(timed) > 1 else rng.randint(20, 45)
-            minutes.append((code, min(target, cap)))
+            target = rng.randint(8, 30) if several else rng.randint(20, 45)
+            minutes.append((code, min(target, self._cap(code))))
         units = allocate_units(minutes)
-        codes = untimed + [code for code, _ in minutes]
-        col2 = {c2 for c1 in codes for c2 in codes if self.pairs.get((c1, c2)) == 1}
+        col2 = self._needs_distinct((*untimed, *(code for code, _ in minutes)))
         services = []
         for code in untimed:
             # evaluations are the therapist's own; assistants never evaluate
             performer = visit.supervising if code.startswith("9716") else visit.provider
             services.append(self._service(code, None, 1, performer.npi, code in col2))
+        npi = visit.provider.npi
         for (code, mins), unit in zip(minutes, units, strict=True):
-            services.append(self._service(code, mins, unit, visit.provider.npi, code in col2))
+            services.append(self._service(code, mins, unit, npi, code in col2))
         return services
 
     def _service(self, code: str, minutes: int | None, units: int, provider_npi: str,
                  needs_distinct: bool) -> Service:
         self.service_seq += 1
-        modifiers = ["GO"]
-        if needs_distinct:
-            modifiers.append(self.practice.modifier_59)
         return Service(f"S{self.service_seq:08d}", code, minutes, units, units,
-                       tuple(modifiers), self.charges[code], provider_npi)
-
+                       self._modifiers[needs_distinct], self.charges[code], provider_npi)

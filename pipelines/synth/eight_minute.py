@@ -19,6 +19,8 @@ def allocate_units(minutes_by_service: list[tuple[str, int]]) -> list[int]:
 
     Ties in remaining minutes go to the service listed first.
     """
+    if len(minutes_by_service) == 1:  # the whole day's minutes are this service's
+        return [total_units(minutes_by_service[0][1])]
     minutes = [m for _, m in minutes_by_service]
     units = [m // 15 for m in minutes]
     left = total_units(sum(minutes)) - sum(units)

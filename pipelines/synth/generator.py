@@ -6,15 +6,14 @@ import gc
 import json
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.pm.writer import read_canonical_folder, write_export
 from pipelines.synth import write_835, write_837
-from pipelines.synth.catalog import PRACTICES
+from pipelines.synth.catalog import PRACTICES, PracticeTemplate
 from pipelines.synth.events import ClaimBatch, PaymentRun, Practice
-from pipelines.synth.pm_canonical import CanonicalPmWriter
+from pipelines.synth.pm_canonical import CanonicalPmWriter, read_tables
 from pipelines.synth.rng import SimRandom
 from pipelines.synth.simulate import ClientSimulation, window
 from pipelines.synth.truth import ClientTruth
@@ -30,9 +29,16 @@ PM_EXPORTS = {
 DEFAULT_PM_EXPORT = ("canonical", "generic practice-management system (synthetic)")
 
 
-def pm_export_of(practice: Practice) -> tuple[str, str]:
-    """(profile, system) of the practice's PM exports."""
-    return PM_EXPORTS.get(practice.template.specialty, DEFAULT_PM_EXPORT)
+def pm_export_of(template: PracticeTemplate) -> tuple[str, str]:
+    """(profile, system) of the PM exports of a practice made from ``template``."""
+    return PM_EXPORTS.get(template.specialty, DEFAULT_PM_EXPORT)
+
+
+def template_of(index: int) -> PracticeTemplate:
+    """The practice template of client ``index`` (the templates in turn)."""
+    return PRACTICES[index % len(PRACTICES)]
+
+
 PARALLEL_MIN_CLAIMS = 30_000  # below this, one process is faster than a pool
 
 
@@ -42,6 +48,7 @@ class ClientResult:
     file_count: int
     x12_bytes: int
     claims: int
+    pm_profile: str
 
 
 @dataclass
@@ -56,8 +63,7 @@ def client_practice(seed: int, index: int, months: int) -> tuple[Practice, SimRa
     """The practice of client ``index`` and the random stream that drives it."""
     rng = SimRandom(f"revaudit-synth:{seed}:{index}")
     start, end = window(months)
-    template = PRACTICES[index % len(PRACTICES)]
-    return build_practice(template, index // len(PRACTICES), rng, start, end), rng
+    return build_practice(template_of(index), index // len(PRACTICES), rng, start, end), rng
 
 
 def simulate_events(seed: int, index: int, months: int, claims_per_month: int | None):
@@ -77,13 +83,43 @@ def generate(out: Path, *, seed: int, clients: int = 2, months: int = 12,
     if workers is None:
         workers = min(clients, os.cpu_count() or 1) if volume >= PARALLEL_MIN_CLAIMS else 1
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(_generate_client, jobs))
+        results = _in_parallel(jobs, workers)
     else:
-        results = [_generate_client(job) for job in jobs]
+        results = [_finish_pm(out, _generate_client(job)) for job in jobs]
     return GenerationResult(file_count=sum(r.file_count for r in results),
                             client_count=len(results),
                             x12_bytes=sum(r.x12_bytes for r in results), clients=results)
+
+
+def _in_parallel(jobs: list[tuple], workers: int) -> list[ClientResult]:
+    """Clients in worker processes; their PM exports converted here as each one finishes.
+
+    This process is idle while the workers simulate, so the conversions (and loading the PM
+    writer, which needs polars, once a worker has finished and a core is free) overlap the
+    clients still running instead of lengthening the slowest one.
+    """
+    out = jobs[0][0]
+    vendor = {job[2] for job in jobs if pm_export_of(template_of(job[2]))[0] != "canonical"}
+    done: dict[int, ClientResult] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending = {pool.submit(_generate_client, job): job[2] for job in jobs}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                index = pending.pop(future)
+                done[index] = _finish_pm(out, future.result())
+            if vendor & set(pending.values()):
+                _pm_writer()  # needed soon, loaded while this core has nothing else to do
+    return [done[job[2]] for job in jobs]
+
+
+def _pm_writer():
+    """The PM export writer, loaded on first use (polars, the profiles)."""
+    from pipelines.pm.profiles import profiles
+    from pipelines.pm.writer import write_export
+
+    profiles()
+    return write_export
 
 
 def _generate_client(job) -> ClientResult:
@@ -127,20 +163,29 @@ def _write_client(out: Path, seed: int, index: int, months: int,
         files += 1
         x12_bytes += len(data)
     pm.close()
-    _convert_pm_export(folder / "pm", pm_export_of(practice)[0])
     document = truth.finish()
     (folder / "truth.json").write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
     (folder / "client.yml").write_text(_client_yaml(practice), encoding="utf-8")
-    files += 2 + sum(1 for _ in (folder / "pm").iterdir())
+    files += 2
     return ClientResult(practice.client_id, files, x12_bytes,
-                        document["summary"]["claims_submitted_count"])
+                        document["summary"]["claims_submitted_count"],
+                        pm_export_of(practice.template)[0])
+
+
+def _finish_pm(out: Path, result: ClientResult) -> ClientResult:
+    """Convert a client's canonical PM CSVs to its export profile; count its PM files."""
+    pm_dir = out / result.client_id / "pm"
+    _convert_pm_export(pm_dir, result.pm_profile)
+    result.file_count += sum(1 for _ in pm_dir.iterdir())
+    return result
 
 
 def _convert_pm_export(pm_dir: Path, profile: str) -> None:
     """Rewrite the canonical PM CSVs in the practice's own export profile."""
     if profile == "canonical":
         return
-    tables = read_canonical_folder(pm_dir)
+    write_export = _pm_writer()
+    tables = read_tables(pm_dir)
     for path in pm_dir.glob("*.csv"):
         path.unlink()
     write_export(tables, profile, pm_dir)
@@ -157,8 +202,8 @@ def _client_yaml(practice: Practice) -> str:
         f"billing_tin: {q(practice.tin)}",
         f"state: {practice.state}",
         f"specialty: {practice.template.specialty}",
-        f"pm_system: {q(pm_export_of(practice)[1])}",
-        f"pm_profile: {pm_export_of(practice)[0]}",
+        f"pm_system: {q(pm_export_of(practice.template)[1])}",
+        f"pm_profile: {pm_export_of(practice.template)[0]}",
         "window:",
         f"  start: {practice.window_start.isoformat()}",
         f"  end: {practice.window_end.isoformat()}",

@@ -11,6 +11,7 @@ import csv
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.synth.catalog import PAYERS, SECONDARY_BY_PRIMARY, SELF_PAY_RATE
 from pipelines.synth.clinic import charge_master
@@ -25,6 +26,9 @@ from pipelines.synth.events import (
 from pipelines.synth.money import fmt, share
 from pipelines.synth.pricing import unit_rate
 from pipelines.synth.reference_data import medicare_fee_schedule
+
+if TYPE_CHECKING:  # polars is loaded only to convert an export (generate() loads it then)
+    import polars as pl
 
 COLUMNS = {
     "patients": ("patient_id", "last_name", "first_name", "birth_date", "sex", "street", "city",
@@ -56,29 +60,69 @@ def _d(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
+class CsvTable:
+    """One CSV file written row by row, as ``csv.writer`` writes it.
+
+    Cells are text. A row with no character that needs quoting is joined directly (exactly
+    what ``csv.writer`` writes for it) and buffered; any other row goes through the writer.
+    """
+
+    BUFFER_ROWS = 4096
+
+    def __init__(self, path: Path, columns: tuple[str, ...]):
+        self.handle = path.open("w", newline="", encoding="utf-8")
+        self.writer = csv.writer(self.handle, lineterminator="\n")
+        self.writer.writerow(columns)
+        self.commas = len(columns) - 1
+        self.lines: list[str] = []
+
+    def row(self, cells: tuple[str, ...]) -> None:
+        line = ",".join(cells)
+        if (line.count(",") == self.commas and '"' not in line and "\n" not in line
+                and "\r" not in line):
+            self.lines.append(line)
+            if len(self.lines) >= self.BUFFER_ROWS:
+                self.flush()
+        else:
+            self.flush()
+            self.writer.writerow(cells)
+
+    def flush(self) -> None:
+        if self.lines:
+            self.lines.append("")
+            self.handle.write("\n".join(self.lines))
+            self.lines.clear()
+
+    def close(self) -> None:
+        self.flush()
+        self.handle.close()
+
+
 class CanonicalPmWriter:
     """Writes ``<client>/pm/*.csv`` as the events of one client arrive."""
 
     def __init__(self, practice: Practice, folder: Path):
         folder.mkdir(parents=True, exist_ok=True)
         self.practice = practice
-        self.handles = {}
-        self.writers = {}
-        for name, columns in COLUMNS.items():
-            handle = (folder / f"{name}.csv").open("w", newline="", encoding="utf-8")
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(columns)
-            self.handles[name], self.writers[name] = handle, writer
+        self.tables = {name: CsvTable(folder / f"{name}.csv", columns)
+                       for name, columns in COLUMNS.items()}
         self.seen_patients: set[str] = set()
         self.charge_seq = 0
+        self.dates: dict[date | None, str] = {None: ""}  # ISO text of each date seen
         self._static_tables()
+
+    def _iso(self, value: date | None) -> str:
+        text = self.dates.get(value)
+        if text is None:
+            text = self.dates[value] = value.isoformat()
+        return text
 
     # ------------------------------------------------------------------ static
     def _static_tables(self) -> None:
         start, end = self.practice.window_start, self.practice.window_end
         prices = charge_master(self.practice)
         for code, price in sorted(prices.items()):
-            self.writers["fee_schedule"].writerow((code, "", fmt(price), _d(start), ""))
+            self.tables["fee_schedule"].row((code, "", fmt(price), _d(start), ""))
         in_mix = {k for k, _ in self.practice.template.payer_mix}
         secondaries = {option[0] for options in SECONDARY_BY_PRIMARY.values()
                        for option in options}
@@ -98,23 +142,25 @@ class CanonicalPmWriter:
                         row = (payer.payer_id, payer.name, code, "", "fixed",
                                fmt(unit_rate(payer, code, year)), "", _d(valid_from),
                                _d(valid_to))
-                    self.writers["payer_contracts"].writerow(row)
+                    self.tables["payer_contracts"].row(row)
 
     # ------------------------------------------------------------------ events
     def feed(self, event) -> None:
-        if isinstance(event, VisitRecorded):
+        kind = type(event)
+        if kind is VisitRecorded:
             self._visit(event.visit)
-        elif isinstance(event, ClaimBatch):
+        elif kind is ClaimBatch:
             self._batch(event)
-        elif isinstance(event, PatientPayment):
-            self.writers["patient_payments"].writerow(
+        elif kind is PatientPayment:
+            self.tables["patient_payments"].row(
                 (event.payment_id, event.patient.patient_id, event.visit_id or "",
-                 event.claim_id or "", _d(event.posting_date), fmt(event.amount), event.method))
-        elif isinstance(event, PatientWriteOff):
-            self.writers["adjustments"].writerow(
+                 event.claim_id or "", self._iso(event.posting_date), f"{event.amount:.2f}",
+                 event.method))
+        elif kind is PatientWriteOff:
+            self.tables["adjustments"].row(
                 (event.adjustment_id, event.patient.patient_id, event.visit_id or "",
-                 event.claim_id or "", _d(event.posting_date), fmt(event.amount), event.reason,
-                 "patient"))
+                 event.claim_id or "", self._iso(event.posting_date), f"{event.amount:.2f}",
+                 event.reason, "patient"))
 
     def _patient(self, visit: Visit) -> None:
         patient = visit.patient
@@ -122,7 +168,7 @@ class CanonicalPmWriter:
             return
         self.seen_patients.add(patient.patient_id)
         p, primary, secondary = patient.person, patient.primary, patient.secondary
-        self.writers["patients"].writerow((
+        self.tables["patients"].row((
             patient.patient_id, p.last_name, p.first_name, _d(p.birth_date), p.sex, p.street,
             p.city, p.state, p.zip_code,
             primary.payer.payer_id if primary else "",
@@ -135,17 +181,19 @@ class CanonicalPmWriter:
         self._patient(visit)
         patient = visit.patient
         p = patient.person
-        self.writers["visits"].writerow((
-            visit.visit_id, patient.patient_id, p.last_name, p.first_name, _d(p.birth_date),
-            patient.primary.member_id if patient.primary else "", _d(visit.visit_date),
-            visit.location.location_id, visit.location.name, visit.provider.npi,
-            visit.provider.role, visit.supervising.npi, visit.status, visit.kind,
-            "Y" if visit.note_signed_date else "N", _d(visit.note_signed_date)))
-        services = self.writers["services"]
+        iso = self._iso
+        provider = visit.provider
+        self.tables["visits"].row((
+            visit.visit_id, patient.patient_id, p.last_name, p.first_name, iso(p.birth_date),
+            patient.primary.member_id if patient.primary else "", iso(visit.visit_date),
+            visit.location.location_id, visit.location.name, provider.npi,
+            provider.role, visit.supervising.npi, visit.status, visit.kind,
+            "Y" if visit.note_signed_date else "N", iso(visit.note_signed_date)))
+        services = self.tables["services"]
         for s in visit.services:
-            services.writerow((s.service_id, visit.visit_id, s.code, ";".join(s.modifiers),
-                               "" if s.minutes is None else s.minutes, s.units_entered,
-                               s.provider_npi))
+            services.row((s.service_id, visit.visit_id, s.code, ";".join(s.modifiers),
+                          "" if s.minutes is None else str(s.minutes), str(s.units_entered),
+                          s.provider_npi))
         if visit.status == "attended" and visit.billing != "claim":
             for s in visit.services:
                 if s.units_entered <= 0:
@@ -167,21 +215,53 @@ class CanonicalPmWriter:
             if sub.kind not in ("original", "void"):
                 continue
             claim = sub.claim
+            original = sub.kind == "original"
+            status = "billed" if original else "voided"
+            visit = claim.visit
             for line in sub.lines:
-                amount = line.charge if sub.kind == "original" else -line.charge
-                self._charge(claim.visit.visit_id, line.service_id, claim.claim_id, line.line_id,
-                             line.service_date, claim.visit.note_signed_date, batch.batch_date,
-                             line.code, line.modifiers, line.units, amount, sub.payer.payer_id,
-                             "billed" if sub.kind == "original" else "voided")
+                self._charge(visit.visit_id, line.service_id, claim.claim_id, line.line_id,
+                             line.service_date, visit.note_signed_date, batch.batch_date,
+                             line.code, line.modifiers, line.units,
+                             line.charge if original else -line.charge, sub.payer.payer_id,
+                             status)
 
     def _charge(self, visit_id, service_id, claim_id, line_id, service_date, posted, billed,
                 code, modifiers, units, amount: Decimal, payer_id, status) -> None:
         self.charge_seq += 1
-        self.writers["charges"].writerow((
-            f"C{self.charge_seq:08d}", visit_id, service_id, claim_id, line_id, _d(service_date),
-            _d(posted), _d(billed), code, ";".join(modifiers), units, fmt(amount), payer_id,
-            status))
+        iso = self._iso
+        self.tables["charges"].row((
+            f"C{self.charge_seq:08d}", visit_id, service_id, claim_id, line_id,
+            iso(service_date), iso(posted), iso(billed), code, ";".join(modifiers), str(units),
+            f"{amount:.2f}", payer_id, status))
 
     def close(self) -> None:
-        for handle in self.handles.values():
-            handle.close()
+        for table in self.tables.values():
+            table.close()
+
+
+def read_tables(folder: Path) -> dict[str, pl.DataFrame]:
+    """The CSVs a ``CanonicalPmWriter`` wrote, as typed canonical tables.
+
+    A direct typed read of the generator's own output (to render it in a vendor layout), not
+    the PM loader's checked read: that one (``pipelines.pm.writer.read_export_folder``) is what
+    the tests use on the same files, and what the pipeline uses on a client's.
+    """
+    import polars as pl
+
+    from pipelines.pm.tables import TABLES
+
+    tables = {}
+    for name in COLUMNS:
+        frame = pl.read_csv(folder / f"{name}.csv", infer_schema=False)
+        tables[name] = frame.select(_typed(field.name, field.kind, field.dtype)
+                                    for field in TABLES[name].fields)
+    return tables
+
+
+def _typed(name: str, kind: str, dtype: pl.DataType) -> pl.Expr:
+    import polars as pl
+
+    column = pl.col(name)
+    if kind == "date":
+        return column.str.to_date("%Y-%m-%d")
+    return column.cast(dtype)

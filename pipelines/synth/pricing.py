@@ -42,10 +42,9 @@ class LinePrice:
     allowed: Decimal  # allowed after MPPR (contract amount the payer owes with the patient)
 
 
-def price_lines(payer: PayerProfile, lines: list[tuple[str, int, tuple[str, ...]]],
-                service_date: date) -> list[LinePrice]:
+def price_lines(payer: PayerProfile, lines, service_date: date) -> tuple[LinePrice, ...]:
     """Contract allowed amount of each (code, units, modifiers) billed for one patient-day."""
-    return list(_price_lines(payer.key, tuple(lines), service_date.year))
+    return _price_lines(payer.key, tuple(lines), service_date.year)
 
 
 @lru_cache(maxsize=65536)
@@ -82,9 +81,10 @@ def split_line(payer: PayerProfile, plan: PlanDesign, allowed: Decimal,
     Returns (deductible, coinsurance, copay, sequestration, payer paid); the first four plus
     the payment add up to ``allowed``.
     """
-    deductible = min(deductible_left, allowed)
-    copay = min(copay_left, allowed - deductible)
-    rest = allowed - deductible - copay
+    deductible = allowed if allowed < deductible_left else deductible_left  # min(), exactly
+    rest = allowed - deductible
+    copay = rest if rest < copay_left else copay_left
+    rest -= copay
     if payer.kind == "medicare":
         before = share(rest, ONE - plan.coinsurance)
         coinsurance = rest - before

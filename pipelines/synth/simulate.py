@@ -19,6 +19,7 @@ import heapq
 import random
 from collections import defaultdict
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -72,6 +73,7 @@ WINDOW_END = date(2026, 10, 31)  # default: the 12 months ending 2026-10-31
 ATTENDANCE = 0.88
 VISITS_PER_EPISODE_MONTH = 9.0
 REWORK_SHARE = 0.6  # payer denials the practice fixes and resubmits
+NONE: frozenset[int] = frozenset()
 
 
 def window(months: int, end: date = WINDOW_END) -> tuple[date, date]:
@@ -104,12 +106,38 @@ class ClaimState:
     remits: list[Remittance] = field(default_factory=list)  # primary, in order
     correct_later: bool = False
     pos_paid: Decimal = ZERO
-    kx_missing: set[int] = field(default_factory=set)
-    go_missing: set[int] = field(default_factory=set)
-    ncci_missing: set[int] = field(default_factory=set)
+    kx_missing: AbstractSet[int] = NONE  # line indexes billed without a modifier they need
+    go_missing: AbstractSet[int] = NONE
+    ncci_missing: AbstractSet[int] = NONE
     late_filing: bool = False
     original_ready: date | None = None  # when the payer can first adjudicate the original
     void_planned: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PayerRates:
+    """A payer's probabilities as floats, and its denial mix as cumulative weights."""
+
+    duplicate: float
+    correction: float
+    underpay: float
+    denial: float
+    interest: float
+    recoupment: float
+    denials: tuple[tuple[Denial, int], ...]
+    denial_weight: int
+
+    @classmethod
+    def of(cls, payer: PayerProfile) -> PayerRates:
+        weights = tuple((d, d.weight) for d in payer.denials)
+        return cls(float(payer.duplicate_rate), float(payer.correction_rate),
+                   float(payer.underpay_rate), float(payer.denial_rate),
+                   float(payer.interest_rate), float(payer.recoupment_rate), weights,
+                   sum(w for _, w in weights))
+
+
+POINTERS = {n: tuple(range(1, n + 1)) for n in range(13)}  # diagnosis pointers of n codes
+ASSISTANT_MODIFIER_KINDS = ("medicare", "medicare_advantage")  # CO on assistant lines
 
 
 class ClientSimulation:
@@ -143,20 +171,30 @@ class ClientSimulation:
         self.run_seq: dict[str, int] = defaultdict(int)
         self.icn_seq: dict[str, int] = defaultdict(int)
         self.forward_balance: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        self.rates = {key: PayerRates.of(payer) for key, payer in PAYERS.items()}
+        # plan id -> (no coinsurance and no deductible, and no copay either)
+        self.plan_shares = {id(plan): (plan.coinsurance == 0 and plan.deductible == 0,
+                                       plan.coinsurance == 0 and plan.deductible == 0
+                                       and plan.copay == 0)
+                            for payer in PAYERS.values() for plan in payer.plans}
+        self.month_codes: dict[date, str] = {}  # service date -> YYMM of the claim id
+        self.icn_days: dict[tuple[str, date], str] = {}  # (payer, day) -> ICN prefix
 
     # ================================================================= driver
     def run(self) -> Iterator[Event]:
         start, end = self.practice.window_start, self.practice.window_end
         self._open_window(start)
         day = start
+        batch_weekday = self.practice.template.batch_weekday
         while day <= end:
-            if day.weekday() < 5:
+            weekday = day.weekday()
+            if weekday < 5:
                 self._admit(day)
                 self._treat(day)
-            if day.weekday() == self.practice.template.batch_weekday:
+            if weekday == batch_weekday:
                 self._bill(day)
             for payer in PAYERS.values():
-                if day.weekday() in payer.run_weekdays:
+                if weekday in payer.run_weekdays:
                     self._payment_run(payer, day)
             self._patients(day)
             if month_end(day):
@@ -196,10 +234,10 @@ class ClientSimulation:
 
     def _treat(self, day: date) -> None:
         still: list[Episode] = []
+        weekday = day.weekday()
         for episode in self.episodes:
-            if day.weekday() in episode.weekdays and day >= episode.start:
-                visit = self.clinic.visit(episode, day)
-                self._record_visit(visit)
+            if weekday in episode.weekdays and day >= episode.start:
+                self._record_visit(self.clinic.visit(episode, day))
             if episode.attended >= episode.planned_visits or day >= episode.end:
                 if self.rng.random() < 0.25:
                     back = day + timedelta(days=self.rng.randint(30, 150))
@@ -275,9 +313,7 @@ class ClientSimulation:
         if claim is None:
             return []
         out = [self._original(claim, day)]
-        coverage = claim.coverage
-        if (coverage.plan.copay == 0 and coverage.plan.coinsurance == 0
-                and coverage.plan.deductible == 0 and claim.secondary is None
+        if (self.plan_shares[id(claim.coverage.plan)][1] and claim.secondary is None
                 and not self.states[claim.claim_id].late_filing
                 and self.rng.random() < 0.004):
             twin = self._new_claim(visit, twin_of=claim)
@@ -294,19 +330,25 @@ class ClientSimulation:
         if not billable:
             return None
         self.claim_seq += 1
-        claim_id = f"{self.practice.claim_prefix}{visit.visit_date:%y%m}{self.claim_seq:07d}"
+        day = visit.visit_date
+        month = self.month_codes.get(day)
+        if month is None:
+            month = self.month_codes[day] = f"{day:%y%m}"
+        claim_id = f"{self.practice.claim_prefix}{month}{self.claim_seq:07d}"
         lines = []
         short_units = False
-        state_flags = {"kx": set(), "go": set(), "ncci": set()}
+        state_flags: dict[str, set[int]] = {}  # kx | go | ncci -> line indexes
+        pointers = POINTERS.get(len(patient.diagnoses)) or tuple(
+            range(1, len(patient.diagnoses) + 1))
+        supervisor = visit.supervising.npi
+        assistant_modifier = payer.kind in ASSISTANT_MODIFIER_KINDS
         for n, service in enumerate(billable, start=1):
-            modifiers = list(service.modifiers)
-            if service.provider_npi != visit.supervising.npi and payer.kind in (
-                    "medicare", "medicare_advantage"):
-                modifiers.insert(1, "CO")
+            modifiers = service.modifiers
+            if assistant_modifier and service.provider_npi != supervisor:
+                modifiers = (modifiers[0], "CO", *modifiers[1:])
             lines.append(ClaimLine(f"{claim_id}-{n}", service.service_id, service.code,
-                                   tuple(modifiers), service.units_entered,
-                                   service.unit_charge * service.units_entered,
-                                   visit.visit_date, tuple(range(1, len(patient.diagnoses) + 1))))
+                                   modifiers, service.units_entered,
+                                   service.unit_charge * service.units_entered, day, pointers))
         if twin_of is None:
             timed = [ln for ln, s in zip(lines, billable, strict=True)
                      if s.minutes is not None and ln.units >= 2]
@@ -322,9 +364,10 @@ class ClientSimulation:
                 payer.kind == "medicaid" and rng.random() < 0.5):
             claim.prior_auth = f"AUTH{rng.randint(1000000, 9999999)}"
         state = ClaimState(claim)
-        state.kx_missing = state_flags["kx"]
-        state.go_missing = state_flags["go"]
-        state.ncci_missing = state_flags["ncci"]
+        if state_flags:
+            state.kx_missing = state_flags.get("kx", NONE)
+            state.go_missing = state_flags.get("go", NONE)
+            state.ncci_missing = state_flags.get("ncci", NONE)
         state.pos_paid = self.visit_paid.pop(visit.visit_id, ZERO) if twin_of is None else ZERO
         claim.paid_at_desk = state.pos_paid
         self.states[claim_id] = state
@@ -335,6 +378,8 @@ class ClientSimulation:
         return claim
 
     def _coding_leaks(self, claim: Claim, state: ClaimState, short_units: bool) -> None:
+        if not (short_units or state.kx_missing or state.go_missing or state.ncci_missing):
+            return
         payer = claim.coverage.payer
         if short_units:
             self.out.append(leaks.units_leak(claim))
@@ -356,11 +401,11 @@ class ClientSimulation:
             for i, ln in enumerate(lines):
                 if distinct in ln.modifiers:
                     ln.modifiers = tuple(m for m in ln.modifiers if m != distinct)
-                    flags["ncci"].add(i)
+                    flags.setdefault("ncci", set()).add(i)
         if payer.requires_go and rng.random() < leaks.RATES["missing_go"]:
             i = rng.randrange(len(lines))
             lines[i].modifiers = tuple(m for m in lines[i].modifiers if m != "GO")
-            flags["go"].add(i)
+            flags.setdefault("go", set()).add(i)
         if payer.kx_threshold:
             year = visit.visit_date.year
             prices = price_lines(payer, [(ln.code, ln.units, ln.modifiers) for ln in lines],
@@ -371,7 +416,7 @@ class ClientSimulation:
                 used += price.allowed
                 if used > KX_THRESHOLD[min(max(year, 2025), 2026)]:
                     if forget:
-                        flags["kx"].add(i)
+                        flags.setdefault("kx", set()).add(i)
                     else:
                         ln.modifiers = ln.modifiers + ("KX",)
             patient.therapy_allowed[year] = used
@@ -402,7 +447,7 @@ class ClientSimulation:
             state.original_ready = ready
         self._queue(payer, ready, PayerItem(submission.kind, submission.claim, submission))
         if (submission.kind == "original" and (ready - day).days > 24
-                and rng.random() < float(payer.duplicate_rate)):
+                and rng.random() < self.rates[payer.key].duplicate):
             resend = Submission(submission.claim, "resend", "1", payer, submission.coverage, "P",
                                 submission.lines, submission.billed,
                                 other_coverage=submission.other_coverage)
@@ -428,8 +473,12 @@ class ClientSimulation:
     # ================================================================= payers
     def _icn(self, payer: PayerProfile, day: date) -> str:
         self.icn_seq[payer.key] += 1
-        return (f"{payer.payer_id[:2]}{day:%y}{day.timetuple().tm_yday:03d}"
-                f"{self.practice.claim_prefix[-2:]}{self.icn_seq[payer.key]:07d}")
+        prefix = self.icn_days.get((payer.key, day))
+        if prefix is None:
+            prefix = self.icn_days[payer.key, day] = (
+                f"{payer.payer_id[:2]}{day:%y}{day.timetuple().tm_yday:03d}"
+                f"{self.practice.claim_prefix[-2:]}")
+        return f"{prefix}{self.icn_seq[payer.key]:07d}"
 
     def _payment_run(self, payer: PayerProfile, day: date) -> None:
         queue = self.payer_queue.get(payer.key)
@@ -488,14 +537,13 @@ class ClientSimulation:
         lines = tuple(claim.lines)
         if item.kind == "original":
             denied = self._payer_denials(payer, claim, state)
-            coverage = claim.coverage
-            no_share = (coverage.plan.coinsurance == 0 and coverage.plan.deductible == 0
-                        and claim.secondary is None)
+            no_share = self.plan_shares[id(claim.coverage.plan)][0] and claim.secondary is None
             clean = not denied and not state.void_planned
-            if clean and no_share and rng.random() < float(payer.correction_rate) * 4:
+            rates = self.rates[payer.key]
+            if clean and no_share and rng.random() < rates.correction * 4:
                 state.correct_later = True
                 factor = rng.choice((Decimal("0.90"), Decimal("1.06")))
-            elif clean and rng.random() < float(payer.underpay_rate):
+            elif clean and rng.random() < rates.underpay:
                 i = rng.randrange(len(lines))
                 underpay[i] = rng.choice((Decimal("0.85"), Decimal("0.90"), Decimal("0.93")))
         frequency = "7" if item.kind == "replacement" else "1"
@@ -523,10 +571,10 @@ class ClientSimulation:
             denied[i] = NCCI_NO_MODIFIER
         if denied or state.void_planned:
             return denied
-        if rng.random() < float(payer.denial_rate):
-            weights = [(d, d.weight) for d in payer.denials]
-            total = sum(w for _, w in weights)
-            pick = rng.random() * total
+        rates = self.rates[payer.key]
+        if rng.random() < rates.denial:
+            weights = rates.denials
+            pick = rng.random() * rates.denial_weight
             choice = weights[-1][0]
             for d, w in weights:
                 pick -= w
@@ -602,12 +650,12 @@ class ClientSimulation:
         plb: list[ProviderAdjustment] = []
         late = [r for r in remits if r.status in ("1", "19") and r.paid > 0
                 and (day - r.received_date).days > 30]
-        if late and rng.random() < float(payer.interest_rate) * 3:
+        if late and rng.random() < self.rates[payer.key].interest * 3:
             r = late[0]
             days = (day - r.received_date).days - 30
             interest = max(Decimal("0.01"), money(r.paid * Decimal("0.04") * days / 365))
             plb.append(ProviderAdjustment("L6", r.payer_claim_number, -interest))
-        if remits and rng.random() < float(payer.recoupment_rate):
+        if remits and rng.random() < self.rates[payer.key].recoupment:
             amount = money(Decimal(rng.randint(1500, 18000)) / 100)
             plb.append(ProviderAdjustment("WO", f"{payer.payer_id[:2]}{rng.randint(10**9, 10**10)}",
                                           amount))

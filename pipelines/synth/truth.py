@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
 
 from pipelines.synth.events import (
     ClaimBatch,
@@ -100,6 +101,10 @@ class ClaimTruth:
 
 def first_remittance(claim: ClaimTruth) -> PrimaryRemit | None:
     """The earliest primary adjudication that count KPIs use (docs/metrics.md)."""
+    remits = claim.primary_remits
+    if len(remits) == 1:  # the common case: one answer, never reversed
+        only = remits[0]
+        return only if only.status in PRIMARY_STATUSES else None
     by_icn = {r.icn: r for r in claim.primary_remits if r.status != "22"}
     ignored: set[int] = set()
     for r in claim.primary_remits:
@@ -200,16 +205,17 @@ class ClientTruth:
         denial = ZERO
         has_denial = False
         money = self.money
-        for group, carc, amount in _all_adjustments(r):
-            category = adjustment_category(group, carc)
-            money[ADJUSTMENT_KPI[category]][m] += amount
-            if category == "denial" and amount > 0:
-                denial += amount
-                has_denial = True
-            if category not in BALANCE_EXEMPT:
-                claim.written_down += amount
-            if category in ("contractual", "sequestration"):
-                claim.contractual += amount
+        for adjustments in (r.claim_adjustments, *(line.adjustments for line in r.lines)):
+            for group, carc, amount in adjustments:
+                kpi, is_denial, written_down, contractual = _adjustment_role(group, carc)
+                money[kpi][m] += amount
+                if is_denial and amount > 0:
+                    denial += amount
+                    has_denial = True
+                if written_down:
+                    claim.written_down += amount
+                if contractual:
+                    claim.contractual += amount
         if primary and r.status in ("1", "4", "19", "22"):
             self.money["allowed_amount"][m] += r.paid + r.patient_responsibility
             self.money["patient_responsibility_amount"][m] += r.patient_responsibility
@@ -390,10 +396,13 @@ class ClientTruth:
         }
 
 
-def _all_adjustments(r: Remittance):
-    yield from r.claim_adjustments
-    for line in r.lines:
-        yield from line.adjustments
+@cache
+def _adjustment_role(group: str, carc: str) -> tuple[str, bool, bool, bool]:
+    """What one CAS triplet counts toward: its KPI, whether it is a denial, whether it
+    lowers the claim balance, whether it is contractual (collection-rate denominator)."""
+    category = adjustment_category(group, carc)
+    return (ADJUSTMENT_KPI[category], category == "denial", category not in BALANCE_EXEMPT,
+            category in ("contractual", "sequestration"))
 
 
 def _rate(numerator, denominator):

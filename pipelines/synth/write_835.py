@@ -45,8 +45,9 @@ def render(practice: Practice, run: PaymentRun) -> str:
     ]
     if run.remittances:
         out.append("LX*1")
+        names = _Names.of(practice)
         for remit in run.remittances:
-            _claim_payment(out, remit)
+            _claim_payment(out, remit, names)
     adjustments = run.provider_adjustments
     for start in range(0, len(adjustments), 6):
         pairs = "*".join(f"{a.reason}:{a.reference}*{amt(a.amount)}"
@@ -58,22 +59,52 @@ def render(practice: Practice, run: PaymentRun) -> str:
                        transactions=[out])
 
 
-def _claim_payment(out: list[str], r: Remittance) -> None:
+class _Names:
+    """NM1 loops that repeat from claim to claim (patient and insured, rendering provider),
+    rendered once per practice; keyed by object identity, the objects held."""
+
+    _current: _Names | None = None
+    MAX_ENTRIES = 100_000
+
+    def __init__(self, practice: Practice):
+        self.practice = practice
+        self.texts: dict[tuple[int, int], tuple[object, object, str]] = {}
+
+    @classmethod
+    def of(cls, practice: Practice) -> _Names:
+        if cls._current is None or cls._current.practice is not practice:
+            cls._current = cls(practice)
+        return cls._current
+
+    def patient(self, claim, coverage) -> str:
+        """NM1*QC (with the member id when the patient is the insured) and NM1*IL."""
+        key = (id(claim.patient), id(coverage))
+        cached = self.texts.get(key)
+        if cached is not None and cached[0] is claim.patient and cached[1] is coverage:
+            return cached[2]
+        patient = claim.patient.person
+        if coverage.relationship == "18":
+            text = (f"NM1*QC*1*{patient.last_name}*{patient.first_name}****MI*"
+                    f"{coverage.member_id}")
+        else:
+            sub = coverage.subscriber
+            text = (f"NM1*QC*1*{patient.last_name}*{patient.first_name}\n"
+                    f"NM1*IL*1*{sub.last_name}*{sub.first_name}****MI*{coverage.member_id}")
+        if len(self.texts) > self.MAX_ENTRIES:
+            self.texts.clear()
+        self.texts[key] = (claim.patient, coverage, text)
+        return text
+
+
+def _claim_payment(out: list[str], r: Remittance, names: _Names) -> None:
     claim = r.claim
     coverage = claim.secondary if r.status in ("2", "20") else claim.coverage
-    out.append(f"CLP*{claim.claim_id}*{r.status}*{amt(r.charge)}*{amt(r.paid)}*"
-               f"{amt(r.patient_responsibility)}*{r.payer.filing_indicator}*"
+    out.append(f"CLP*{claim.claim_id}*{r.status}*{r.charge:.2f}*{r.paid:.2f}*"
+               f"{r.patient_responsibility:.2f}*{r.payer.filing_indicator}*"
                f"{r.payer_claim_number}*11*{r.frequency}")
     if r.claim_adjustments:
-        cas_segments(r.claim_adjustments, out)
-    patient = claim.patient.person
-    if coverage.relationship == "18":
-        out.append(f"NM1*QC*1*{patient.last_name}*{patient.first_name}****MI*"
-                   f"{coverage.member_id}")
-    else:
-        sub = coverage.subscriber
-        out.append(f"NM1*QC*1*{patient.last_name}*{patient.first_name}")
-        out.append(f"NM1*IL*1*{sub.last_name}*{sub.first_name}****MI*{coverage.member_id}")
+        out.append(cas_segments(r.claim_adjustments))
+    out.append(names.patient(claim, coverage))
     if r.crossover is not None:
         out.append(f"NM1*TT*2*{r.crossover.payer.name}*****PI*{r.crossover.payer.payer_id}")
     rendering = claim.rendering
@@ -83,20 +114,20 @@ def _claim_payment(out: list[str], r: Remittance) -> None:
     if coverage.group_number:
         out.append(f"REF*1L*{coverage.group_number}")
     service_day = d8(claim.service_date)
-    out.append(f"DTM*232*{service_day}")
-    out.append(f"DTM*233*{service_day}")
-    out.append(f"DTM*050*{d8(r.received_date)}")
+    out.append(f"DTM*232*{service_day}\nDTM*233*{service_day}\nDTM*050*{d8(r.received_date)}")
     if r.status in ("1", "19") and r.lines:
         covered = sum((lp.allowed for lp in r.lines if lp.allowed is not None), ZERO)
-        out.append(f"AMT*AU*{amt(covered)}")
+        out.append(f"AMT*AU*{covered:.2f}")
     for lp in r.lines:
-        procedure = ":".join(("HC", lp.code, *lp.modifiers))
-        out.append(f"SVC*{procedure}*{amt(lp.charge)}*{amt(lp.paid)}**{lp.units}")
-        out.append(f"DTM*472*{d8(lp.service_date)}")
+        modifiers = lp.modifiers
+        procedure = f"HC:{lp.code}:{':'.join(modifiers)}" if modifiers else f"HC:{lp.code}"
+        out.append(f"SVC*{procedure}*{lp.charge:.2f}*{lp.paid:.2f}**{lp.units}\n"
+                   f"DTM*472*{d8(lp.service_date)}")
         if lp.adjustments:
-            cas_segments(lp.adjustments, out)
-        out.append(f"REF*6R*{lp.line_id}")
+            out.append(cas_segments(lp.adjustments))
         if lp.allowed is not None:
-            out.append(f"AMT*B6*{amt(lp.allowed)}")
+            out.append(f"REF*6R*{lp.line_id}\nAMT*B6*{lp.allowed:.2f}")
+        else:
+            out.append(f"REF*6R*{lp.line_id}")
         for remark in lp.remarks:
             out.append(f"LQ*HE*{remark}")

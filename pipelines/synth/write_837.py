@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from pipelines.synth.catalog import payer_address
-from pipelines.synth.events import ClaimBatch, Coverage, Practice, Submission
-from pipelines.synth.x12_layout import STYLES, amt, cas_segments, d8, interchange, segment
+from pipelines.synth.events import (
+    ClaimBatch,
+    ClaimLine,
+    Coverage,
+    Location,
+    Practice,
+    Provider,
+    Submission,
+)
+from pipelines.synth.x12_layout import STYLES, cas_segments, d8, interchange, segment
 
 VERSION = "005010X222A1"
 CLEARINGHOUSES = {
@@ -24,7 +32,7 @@ def render(practice: Practice, batch: ClaimBatch) -> str:
     by_payer: dict[str, list[Submission]] = {}
     for submission in batch.submissions:
         by_payer.setdefault(submission.payer.key, []).append(submission)
-    header = [
+    header = "\n".join((
         f"NM1*41*2*{practice.name}*****46*{practice.submitter_id}",
         "PER*IC*BILLING OFFICE*TE*2075550100",
         f"NM1*40*2*{receiver_name}*****46*{receiver_id}",
@@ -34,80 +42,137 @@ def render(practice: Practice, batch: ClaimBatch) -> str:
         f"N3*{practice.street}",
         f"N4*{practice.city}*{practice.state}*{practice.zip_code}",
         f"REF*EI*{practice.tin}",
-    ]
+    ))
     day = d8(batch.batch_date)
+    parts = _Parts.of(practice)
     transactions = []
     for n, (_, submissions) in enumerate(sorted(by_payer.items()), start=1):
-        out = [f"BHT*0019*00*{batch.batch_number:06d}{n:02d}*{day}*1830*CH", *header]
+        out = [f"BHT*0019*00*{batch.batch_number:06d}{n:02d}*{day}*1830*CH", header]
         hl = 1
         for submission in submissions:
-            hl = _claim(out, submission, hl)
+            hl = _claim(out, submission, hl, parts)
         transactions.append(out)
     return interchange(STYLES[style_name], sender=practice.submitter_id, receiver=receiver_id,
                        functional_id="HC", version=VERSION, when=batch.batch_date, time="1830",
                        control=batch.batch_number, transactions=transactions)
 
 
-def _other_subscriber(out: list[str], responsibility: str, other: Coverage) -> None:
-    """Loop 2320 SBR (+ OI) and 2330A/2330B names of another payer on the claim."""
-    out.append(segment("SBR", responsibility, other.relationship, other.group_number, "", "",
-                       "", "", "", other.payer.filing_indicator))
+class _Parts:
+    """Segments that repeat from claim to claim, rendered once per practice: subscriber and
+    patient loops, rendering provider, service location, referring provider, procedures and
+    diagnosis pointers. Keyed by object identity; the objects are held, so ids stay theirs."""
 
+    _current: _Parts | None = None
+    MAX_PARTIES = 100_000
 
-_PARTIES: dict[tuple, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    def __init__(self, practice: Practice):
+        self.practice = practice
+        self.parties: dict[tuple[int, str], tuple[Coverage, str, str]] = {}
+        self.people: dict[int, tuple[Provider | Location, str]] = {}
+        self.procedures: dict[tuple[str, tuple[str, ...]], str] = {}
+        self.pointers: dict[tuple[int, ...], str] = {}
+        self.diagnoses: dict[tuple[str, ...], str] = {}
 
+    @classmethod
+    def of(cls, practice: Practice) -> _Parts:
+        if cls._current is None or cls._current.practice is not practice:
+            cls._current = cls(practice)
+        return cls._current
 
-def _parties(s: Submission) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Subscriber loop (2000B/2010BA/2010BB after the HL) and patient loop (2000C/2010CA
-    after the HL) of a submission; the same for every claim of a patient, so cached."""
-    coverage = s.coverage
-    key = (id(coverage), s.responsibility)
-    cached = _PARTIES.get(key)
-    if cached is not None and cached[0][2] == coverage.member_id:
+    def subscriber_and_patient(self, s: Submission) -> tuple[str, str]:
+        """Subscriber loop (2000B/2010BA/2010BB after the HL) and patient loop (2000C/2010CA
+        after the HL, empty for a subscriber patient) of a submission."""
+        coverage = s.coverage
+        key = (id(coverage), s.responsibility)
+        cached = self.parties.get(key)
+        if cached is not None and cached[0] is coverage:
+            return cached[1], cached[2]
+        sub = coverage.subscriber
+        dependent = coverage.relationship != "18"
+        payer = coverage.payer
+        street, city, state, zip_code = payer_address(payer.key)
+        subscriber = "\n".join((
+            segment("SBR", s.responsibility, "" if dependent else "18", coverage.group_number,
+                    "", "", "", "", "", payer.filing_indicator),
+            f"NM1*IL*1*{sub.last_name}*{sub.first_name}****MI*{coverage.member_id}",
+            f"N3*{sub.street}",
+            f"N4*{sub.city}*{sub.state}*{sub.zip_code}",
+            f"DMG*D8*{d8(sub.birth_date)}*{sub.sex}",
+            f"NM1*PR*2*{payer.name}*****PI*{payer.payer_id}",
+            f"N3*{street}",
+            f"N4*{city}*{state}*{zip_code}",
+        ))
+        patient_loop = ""
+        if dependent:
+            patient = s.claim.patient.person
+            patient_loop = "\n".join((
+                f"PAT*{coverage.relationship}",
+                f"NM1*QC*1*{patient.last_name}*{patient.first_name}",
+                f"N3*{patient.street}",
+                f"N4*{patient.city}*{patient.state}*{patient.zip_code}",
+                f"DMG*D8*{d8(patient.birth_date)}*{patient.sex}",
+            ))
+        if len(self.parties) > self.MAX_PARTIES:
+            self.parties.clear()
+        self.parties[key] = (coverage, subscriber, patient_loop)
+        return subscriber, patient_loop
+
+    def provider(self, who: Provider | Location, render) -> str:
+        cached = self.people.get(id(who))
+        if cached is None or cached[0] is not who:
+            cached = self.people[id(who)] = (who, render(who))
         return cached[1]
-    sub = coverage.subscriber
-    dependent = coverage.relationship != "18"
-    payer = coverage.payer
-    street, city, state, zip_code = payer_address(payer.key)
-    subscriber = (
-        segment("SBR", s.responsibility, "" if dependent else "18", coverage.group_number, "",
-                "", "", "", "", payer.filing_indicator),
-        f"NM1*IL*1*{sub.last_name}*{sub.first_name}****MI*{coverage.member_id}",
-        f"N3*{sub.street}",
-        f"N4*{sub.city}*{sub.state}*{sub.zip_code}",
-        f"DMG*D8*{d8(sub.birth_date)}*{sub.sex}",
-        f"NM1*PR*2*{payer.name}*****PI*{payer.payer_id}",
-        f"N3*{street}",
-        f"N4*{city}*{state}*{zip_code}",
-    )
-    patient_loop: tuple[str, ...] = ()
-    if dependent:
-        patient = s.claim.patient.person
-        patient_loop = (
-            f"PAT*{coverage.relationship}",
-            f"NM1*QC*1*{patient.last_name}*{patient.first_name}",
-            f"N3*{patient.street}",
-            f"N4*{patient.city}*{patient.state}*{patient.zip_code}",
-            f"DMG*D8*{d8(patient.birth_date)}*{patient.sex}",
-        )
-    if len(_PARTIES) > 100_000:
-        _PARTIES.clear()
-    _PARTIES[key] = ((coverage, s.responsibility, coverage.member_id),
-                     (subscriber, patient_loop))
-    return subscriber, patient_loop
+
+    def procedure(self, line: ClaimLine) -> str:
+        key = (line.code, line.modifiers)
+        text = self.procedures.get(key)
+        if text is None:
+            text = self.procedures[key] = ":".join(("HC", line.code, *line.modifiers))
+        return text
+
+    def pointer(self, pointers: tuple[int, ...]) -> str:
+        text = self.pointers.get(pointers)
+        if text is None:
+            text = self.pointers[pointers] = ":".join(str(p) for p in pointers[:4])
+        return text
+
+    def diagnosis(self, codes: list[str]) -> str:
+        key = tuple(codes)
+        text = self.diagnoses.get(key)
+        if text is None:
+            text = self.diagnoses[key] = "HI*" + "*".join(
+                ("ABK:" if i == 0 else "ABF:") + code for i, code in enumerate(codes))
+        return text
 
 
-def _claim(out: list[str], s: Submission, hl: int) -> int:
+def _referrer(p: Provider) -> str:
+    return f"NM1*DN*1*{p.last_name}*{p.first_name}****XX*{p.npi}"
+
+
+def _rendering(p: Provider) -> str:
+    return f"NM1*82*1*{p.last_name}*{p.first_name}****XX*{p.npi}\nPRV*PE*PXC*{p.taxonomy}"
+
+
+def _location(place: Location) -> str:
+    return (f"NM1*77*2*{place.name}*****XX*{place.npi}\nN3*{place.street}\n"
+            f"N4*{place.city}*{place.state}*{place.zip_code}")
+
+
+def _other_subscriber(responsibility: str, other: Coverage) -> str:
+    """Loop 2320 SBR of another payer on the claim."""
+    return segment("SBR", responsibility, other.relationship, other.group_number, "", "",
+                   "", "", "", other.payer.filing_indicator)
+
+
+def _claim(out: list[str], s: Submission, hl: int, parts: _Parts) -> int:
     claim = s.claim
-    subscriber, patient_loop = _parties(s)
+    subscriber, patient_loop = parts.subscriber_and_patient(s)
     hl += 1
-    subscriber_hl = hl
-    out.append(f"HL*{hl}*1*22*{'1' if patient_loop else '0'}")
-    out.extend(subscriber)
     if patient_loop:
+        out.append(f"HL*{hl}*1*22*1\n{subscriber}\nHL*{hl + 1}*{hl}*23*0\n{patient_loop}")
         hl += 1
-        out.append(f"HL*{hl}*{subscriber_hl}*23*0")
-        out.extend(patient_loop)
+    else:
+        out.append(f"HL*{hl}*1*22*0\n{subscriber}")
     out.append(f"CLM*{claim.claim_id}*{s.billed:.2f}***11:B:{s.frequency}*Y*A*Y*Y")
     if claim.visit.initial_treatment:
         out.append(f"DTP*454*D8*{d8(claim.visit.initial_treatment)}")
@@ -117,49 +182,38 @@ def _claim(out: list[str], s: Submission, hl: int) -> int:
         out.append(f"REF*G1*{claim.prior_auth}")
     if s.payer_claim_number:
         out.append(f"REF*F8*{s.payer_claim_number}")
-    out.append(f"REF*EA*{claim.patient.patient_id}")
-    out.append("HI*" + "*".join(("ABK:" if i == 0 else "ABF:") + code
-                                for i, code in enumerate(claim.diagnoses)))
+    out.append(f"REF*EA*{claim.patient.patient_id}\n{parts.diagnosis(claim.diagnoses)}")
     referrer = claim.patient.referrer
     if referrer is not None:
-        out.append(f"NM1*DN*1*{referrer.last_name}*{referrer.first_name}****XX*{referrer.npi}")
-    rendering = claim.rendering
-    out.append(f"NM1*82*1*{rendering.last_name}*{rendering.first_name}****XX*{rendering.npi}")
-    out.append(f"PRV*PE*PXC*{rendering.taxonomy}")
-    location = claim.visit.location
-    out.append(f"NM1*77*2*{location.name}*****XX*{location.npi}")
-    out.append(f"N3*{location.street}")
-    out.append(f"N4*{location.city}*{location.state}*{location.zip_code}")
+        out.append(parts.provider(referrer, _referrer))
+    out.append(parts.provider(claim.rendering, _rendering))
+    out.append(parts.provider(claim.visit.location, _location))
     prior = s.prior_payer
     if prior is not None:  # secondary claim: the primary's adjudication
         other = prior.coverage
-        _other_subscriber(out, "P", other)
-        out.append(f"AMT*D*{prior.paid:.2f}")
-        out.append(f"AMT*EAF*{prior.patient_responsibility:.2f}")
-        out.append("OI***Y***Y")
         osub = other.subscriber
-        out.append(f"NM1*IL*1*{osub.last_name}*{osub.first_name}****MI*{other.member_id}")
-        out.append(f"NM1*PR*2*{other.payer.name}*****PI*{other.payer.payer_id}")
-        out.append(f"DTP*573*D8*{d8(prior.adjudication_date)}")
+        out.append(f"{_other_subscriber('P', other)}\nAMT*D*{prior.paid:.2f}\n"
+                   f"AMT*EAF*{prior.patient_responsibility:.2f}\nOI***Y***Y\n"
+                   f"NM1*IL*1*{osub.last_name}*{osub.first_name}****MI*{other.member_id}\n"
+                   f"NM1*PR*2*{other.payer.name}*****PI*{other.payer.payer_id}\n"
+                   f"DTP*573*D8*{d8(prior.adjudication_date)}")
     elif s.other_coverage is not None:  # primary claim listing the secondary plan
         other = s.other_coverage
-        _other_subscriber(out, "S", other)
-        out.append("OI***Y***Y")
         osub = other.subscriber
-        out.append(f"NM1*IL*1*{osub.last_name}*{osub.first_name}****MI*{other.member_id}")
-        out.append(f"NM1*PR*2*{other.payer.name}*****PI*{other.payer.payer_id}")
+        out.append(f"{_other_subscriber('S', other)}\nOI***Y***Y\n"
+                   f"NM1*IL*1*{osub.last_name}*{osub.first_name}****MI*{other.member_id}\n"
+                   f"NM1*PR*2*{other.payer.name}*****PI*{other.payer.payer_id}")
     prior_lines = {pl.line_id: pl for pl in prior.lines} if prior else None
     for n, line in enumerate(s.lines, start=1):
-        procedure = ":".join(("HC", line.code, *line.modifiers))
-        pointers = ":".join(str(p) for p in line.dx_pointers[:4])
-        out.append(f"LX*{n}")
-        out.append(f"SV1*{procedure}*{line.charge:.2f}*UN*{line.units}***{pointers}")
-        out.append(f"DTP*472*D8*{d8(line.service_date)}")
-        out.append(f"REF*6R*{line.line_id}")
+        procedure = parts.procedure(line)
+        out.append(f"LX*{n}\nSV1*{procedure}*{line.charge:.2f}*UN*{line.units}***"
+                   f"{parts.pointer(line.dx_pointers)}\nDTP*472*D8*{d8(line.service_date)}\n"
+                   f"REF*6R*{line.line_id}")
         if prior_lines is not None and line.line_id in prior_lines:
             pl = prior_lines[line.line_id]
-            out.append(f"SVD*{prior.coverage.payer.payer_id}*{amt(pl.paid)}*{procedure}**"
+            out.append(f"SVD*{prior.coverage.payer.payer_id}*{pl.paid:.2f}*{procedure}**"
                        f"{pl.units}")
-            cas_segments(pl.adjustments, out)
+            if pl.adjustments:
+                out.append(cas_segments(pl.adjustments))
             out.append(f"DTP*573*D8*{d8(prior.adjudication_date)}")
     return hl

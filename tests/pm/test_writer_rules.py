@@ -1,0 +1,59 @@
+"""The PM writer refuses data its layout would misstate, and streams large spreadsheets."""
+
+from __future__ import annotations
+
+import zipfile
+
+import polars as pl
+import pytest
+from test_profiles import read_back, same_rows
+
+from pipelines.pm import writer
+from pipelines.pm.writer import WriterError, write_export
+
+
+def test_two_fields_writing_one_header_must_agree(tmp_path, canonical_tables):
+    # Visit Report: "Treating Therapist NPI" carries the visit's provider and each service's
+    services = canonical_tables["services"]
+    changed = services.with_columns(
+        provider_npi=pl.when(pl.col("service_id") == services["service_id"][0])
+        .then(pl.lit("1999999992")).otherwise(pl.col("provider_npi")))
+    with pytest.raises(WriterError, match="'Treating Therapist NPI' would need two values"):
+        write_export({**canonical_tables, "services": changed}, "visit_billing", tmp_path)
+
+
+def test_a_list_longer_than_its_columns_is_refused(tmp_path, canonical_tables):
+    charges = canonical_tables["charges"]
+    crowded = charges.with_columns(
+        modifiers=pl.when(pl.col("charge_id") == charges["charge_id"][0])
+        .then(pl.lit("GO;59;KX;CO;XU")).otherwise(pl.col("modifiers")))
+    with pytest.raises(WriterError, match="more values than columns"):
+        write_export({**canonical_tables, "charges": crowded}, "charge_detail", tmp_path)
+
+
+def test_a_child_row_without_its_parent_is_refused(tmp_path, canonical_tables):
+    charges = canonical_tables["charges"]
+    orphan = charges.head(1).with_columns(charge_id=pl.lit("C-ORPHAN"),
+                                          service_id=pl.lit("S-NOWHERE"))
+    with pytest.raises(WriterError, match="1 charges rows have no services row to sit on"):
+        write_export({**canonical_tables, "charges": pl.concat([charges, orphan])},
+                     "charge_detail", tmp_path)
+
+
+def test_a_large_sheet_is_streamed_and_reads_back_the_same(tmp_path, canonical_tables,
+                                                          monkeypatch):
+    small, large = tmp_path / "small", tmp_path / "large"
+    write_export(canonical_tables, "charge_detail", small)
+    monkeypatch.setattr(writer, "XLSX_STREAM_ROWS", 0)
+    write_export(canonical_tables, "charge_detail", large)
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(large / "Charge Detail.xlsx") as streamed, \
+            zipfile.ZipFile(small / "Charge Detail.xlsx") as whole:
+        assert b"inlineStr" in streamed.read(sheet)  # written row by row, text inline
+        assert b"inlineStr" not in whole.read(sheet)  # shared-string table
+    _, expected = read_back(small)
+    _, got = read_back(large)
+    assert sorted(got) == sorted(expected)
+    for name, frame in expected.items():
+        assert frame.height > 0
+        assert same_rows(frame, got[name]), name
