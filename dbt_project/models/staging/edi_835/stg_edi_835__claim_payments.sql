@@ -6,22 +6,9 @@ source as (
 
 ),
 
-file_numbers as (
-
-    select * from {{ ref('stg_ingest__file_numbers') }}
-
-),
-
 numbered as (
 
-    select
-        source.*,
-        file_numbers.file_number
-
-    from source
-    left join file_numbers
-        on source.client_id = file_numbers.client_id
-        and source.file_id = file_numbers.file_id
+    {{ with_file_number('source') }}
 
 ),
 
