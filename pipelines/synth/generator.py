@@ -102,7 +102,8 @@ def _in_parallel(jobs: list[tuple], workers: int) -> list[ClientResult]:
     vendor = {job[2] for job in jobs if pm_export_of(template_of(job[2]))[0] != "canonical"}
     done: dict[int, ClientResult] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending = {pool.submit(_generate_client, job): job[2] for job in jobs}
+        pending = {pool.submit(_generate_client, job): job[2]
+                   for job in sorted(jobs, key=_work_ahead, reverse=True)}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
@@ -111,6 +112,18 @@ def _in_parallel(jobs: list[tuple], workers: int) -> list[ClientResult]:
             if vendor & set(pending.values()):
                 _pm_writer()  # needed soon, loaded while this core has nothing else to do
     return [done[job[2]] for job in jobs]
+
+
+# Relative cost of converting a practice's canonical PM CSVs to its export profile (a
+# workbook costs most). The clients with the most work start first, so that the last to
+# finish are those with no conversion left for this process, and no core idles at the end.
+CONVERSION_COST = {"canonical": 0, "visit_billing": 1, "charge_detail": 2}
+
+
+def _work_ahead(job) -> tuple[int, int]:
+    """Sort key: clients whose PM export takes longest to convert first, then by index."""
+    index = job[2]
+    return CONVERSION_COST.get(pm_export_of(template_of(index))[0], 1), -index
 
 
 def _pm_writer():
