@@ -28,3 +28,14 @@ def test_other_seed_other_bytes(tmp_path):
     shared = set(da) & set(db)
     assert all(da[k] != db[k] for k in shared if k.endswith("truth.json"))
     assert da != db
+
+
+def test_worker_processes_write_the_same_bytes_as_one_process(tmp_path):
+    # four clients: every PM export profile, started in another order than their index
+    pooled, alone = tmp_path / "pooled", tmp_path / "alone"
+    in_pool = generate(pooled, seed=5, clients=4, months=2, claims_per_month=60, workers=2)
+    in_one = generate(alone, seed=5, clients=4, months=2, claims_per_month=60, workers=1)
+    assert {c.pm_profile for c in in_pool.clients} == {"visit_billing", "canonical",
+                                                       "charge_detail"}
+    assert [c.client_id for c in in_pool.clients] == [c.client_id for c in in_one.clients]
+    assert _digest(pooled) == _digest(alone)
