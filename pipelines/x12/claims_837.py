@@ -29,6 +29,7 @@ from pipelines.x12.frames import (
     unbalanced,
     unknown_segments,
     with_envelope,
+    without_sentinel,
 )
 from pipelines.x12.parts import Parts, pick
 from pipelines.x12.segments import Separators, repair_components, split_components
@@ -155,12 +156,16 @@ def _loop_codes(body: pl.DataFrame, parts: Parts) -> pl.DataFrame:
 def _hierarchy(parts: Parts) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     """Each HL with the billing provider (2000A) and subscriber (2000B) HL above it."""
     hl = parts.get("HL", 4)
+    # HL rows are in file order, so a transaction's rows are adjacent: a fill restarted at
+    # each transaction's first HL stays inside it
+    new_tx = pl.col("tx_index").ne_missing(pl.col("tx_index").shift(1))
     hl = hl.with_columns(
-        billing_hl=pl.when(pl.col("e03") == "20").then(pl.col("segment_index"))
-        .forward_fill().over("tx_index"),
-        subscriber_hl=pl.when(pl.col("e03") == "22").then(pl.col("segment_index"))
-        .when(pl.col("e03") == "20").then(-1).forward_fill().over("tx_index")
-        .replace(-1, None),
+        billing_hl=without_sentinel(
+            pl.when(pl.col("e03") == "20").then(pl.col("segment_index"))
+            .when(new_tx).then(-1).forward_fill()),
+        subscriber_hl=without_sentinel(
+            pl.when(pl.col("e03") == "22").then(pl.col("segment_index"))
+            .when((pl.col("e03") == "20") | new_tx).then(-1).forward_fill()),
         patient_hl=pl.when(pl.col("e03") == "23").then(pl.col("segment_index")),
     )
     ids = hl.select("tx_index", parent_id="e01")
@@ -181,7 +186,7 @@ def _in_loops(frame: pl.DataFrame, openers: pl.DataFrame) -> pl.DataFrame:
 
 def _claims(parts: Parts, separators: Separators, used: list[pl.Series]):
     hl, notes = _hierarchy(parts)
-    clm, repair_notes = repair_components(parts.get("CLM", 20), ["e05"], separators)
+    clm, repair_notes = repair_components(parts.get("CLM", 9), ["e05"], separators)
     notes += repair_notes
     clm = split_components(clm, "e05", 3, separators, "f")
     nm1 = parts.get("NM1", 9)
@@ -417,7 +422,7 @@ def _diagnoses(parts: Parts, separators: Separators):
     is_diagnosis = pl.col("qualifier").is_in(DIAGNOSIS_QUALIFIERS)
     diagnoses = values.filter(is_diagnosis & pl.col("claim_index").is_not_null()).with_columns(
         claim_segment_index="claim_index",
-        diagnosis_sequence=pl.int_range(1, pl.len() + 1, dtype=INT).over("claim_index"),
+        diagnosis_sequence=_running_number("claim_index"),
         diagnosis_code_qualifier="qualifier",
         diagnosis_code=pl.col("value").str.split_exact(separators.component, 1)
         .struct.field("field_0"),
@@ -429,6 +434,14 @@ def _diagnoses(parts: Parts, separators: Separators):
     notes += out_of_place(hi.filter(pl.col("claim_index").is_null()),
                           "appears outside a claim (2300) loop")
     return diagnoses, others, notes
+
+
+def _running_number(key: str) -> pl.Expr:
+    """1, 2, ... within each run of equal ``key`` values (rows in file order: a claim's rows
+    are adjacent)."""
+    row = pl.int_range(pl.len(), dtype=INT)
+    first = pl.when(pl.col(key).ne_missing(pl.col(key).shift(1))).then(row).forward_fill()
+    return row - first + 1
 
 
 def _other_payers(parts: Parts, used: list[pl.Series]):

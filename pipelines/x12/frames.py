@@ -20,9 +20,15 @@ def open_loop(starter: pl.Expr, closers: Iterable[str]) -> pl.Expr:
     A loop opens at a row where ``starter`` holds and closes at any segment id in ``closers``;
     the rows are in file order, so a forward fill carries the opening index down.
     """
-    return (pl.when(starter).then(pl.col("segment_index"))
-            .when(pl.col("segment_id").is_in(list(closers))).then(-1)
-            .forward_fill().replace(-1, None))
+    return without_sentinel(pl.when(starter).then(pl.col("segment_index"))
+                            .when(pl.col("segment_id").is_in(list(closers))).then(-1)
+                            .forward_fill())
+
+
+def without_sentinel(filled: pl.Expr) -> pl.Expr:
+    """A forward-filled index with the closing sentinel -1 turned back into null (a
+    comparison, cheaper than a ``replace``)."""
+    return pl.when(filled >= 0).then(filled)
 
 
 def segment_is(*ids: str) -> pl.Expr:
