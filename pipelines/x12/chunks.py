@@ -257,14 +257,19 @@ def _after_terminator(buffer: bytes, position: int, terminator: bytes) -> bool:
 def _renumber(segments: pl.DataFrame, header: pl.DataFrame | None, carried: int,
               segment_offset: int, line_offset: int, prefix_lines: int) -> pl.DataFrame:
     """File-wide segment indexes and line numbers for a chunk's segments."""
-    own = segments.slice(carried).select(
+    renumbered = segments.select(
         "piece",
         segment_index=pl.col("local_index") - carried + segment_offset,
         line_number=pl.col("line_number") - prefix_lines + line_offset,
         segment_id="segment_id", text="text")
     if not carried:
-        return own
-    return pl.concat([header.select(own.columns), own])
+        return renumbered
+    # the carried rows (the same segments, tokenized again in front of the chunk) keep the
+    # positions they have in the chunk they come from
+    rows = range(carried)
+    return renumbered.with_columns(
+        renumbered.get_column(name).scatter(rows, header.get_column(name))
+        for name in ("segment_index", "line_number"))
 
 
 def _open_envelope(segments: pl.DataFrame) -> pl.DataFrame:

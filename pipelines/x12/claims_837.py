@@ -214,14 +214,14 @@ def _claims(parts: Parts, separators: Separators, used: list[pl.Series]):
     prv = first_per(_in_loops(parts.get("PRV", 3), rendering), "loop_index")
 
     claim_level = pl.col("loop_index") == pl.col("claim_index")
-    dates, date_used = pick(parts.get("DTP", 3).filter(claim_level), "claim_index",
+    dates, date_used = pick(parts.get("DTP", 3), "claim_index",
                             {"431": "onset_raw", "454": "initial_raw", "434": "statement_raw"},
-                            value="e03")
-    amounts, amount_used = pick(parts.get("AMT", 2).filter(claim_level), "claim_index",
-                                {"F5": "patient_paid_raw"})
-    claim_refs, ref_used = pick(refs.filter(claim_level), "claim_index", {
+                            value="e03", where=claim_level)
+    amounts, amount_used = pick(parts.get("AMT", 2), "claim_index",
+                                {"F5": "patient_paid_raw"}, where=claim_level)
+    claim_refs, ref_used = pick(refs, "claim_index", {
         "F8": "payer_claim_control_number", "G1": "prior_authorization_number",
-        "9F": "referral_number", "EA": "medical_record_number"})
+        "9F": "referral_number", "EA": "medical_record_number"}, where=claim_level)
     used += [billing_used, date_used, amount_used, ref_used]
 
     levels = hl.select(hl_index="segment_index", level="e03", billing_hl="billing_hl",
@@ -342,10 +342,10 @@ def _service_lines(parts: Parts, separators: Separators, used: list[pl.Series]):
     anchors = pl.concat([anchors, orphans], how="diagonal_relaxed").sort("segment_index")
 
     line_level = (pl.col("loop_index") == pl.col("line_index"))
-    dates, date_used = pick(parts.get("DTP", 3).filter(line_level), "line_index",
-                            {"472": "service_raw"}, value="e03")
-    refs, ref_used = pick(parts.get("REF", 2).filter(line_level), "line_index",
-                          {"6R": "line_item_control_number"})
+    dates, date_used = pick(parts.get("DTP", 3), "line_index",
+                            {"472": "service_raw"}, value="e03", where=line_level)
+    refs, ref_used = pick(parts.get("REF", 2), "line_index",
+                          {"6R": "line_item_control_number"}, where=line_level)
     used += [date_used, ref_used]
     rendering = first_per(parts.get("NM1", 9).filter(
         pl.col("line_index").is_not_null() & pl.col("adjudication_index").is_null()
@@ -453,8 +453,8 @@ def _other_payers(parts: Parts, used: list[pl.Series]):
         parts.get("AMT", 2).filter(in_2320 & (pl.col("loop_index") == pl.col(
             "other_payer_index"))), "other_payer_index",
         {"D": "paid_raw", "EAF": "remaining_raw", "A8": "non_covered_raw"})
-    dates, date_used = pick(parts.get("DTP", 3).filter(in_2320), "other_payer_index",
-                            {"573": "adjudication_raw"}, value="e03")
+    dates, date_used = pick(parts.get("DTP", 3), "other_payer_index",
+                            {"573": "adjudication_raw"}, value="e03", where=in_2320)
     used += [amount_used, date_used]
     frame = (sbr.join(payer.select("other_payer_index", other_payer_id="e09",
                                    other_payer_name="e03"), on="other_payer_index", **LEFT)

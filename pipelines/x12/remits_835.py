@@ -96,8 +96,8 @@ def _payments(parts: Parts, transactions: pl.DataFrame, claims: pl.DataFrame,
     header = pl.col("claim_index").is_null()
     bpr = first_per(parts.get("BPR", 16).filter(header), "tx_index")
     trn = first_per(parts.get("TRN", 4).filter(header), "tx_index")
-    dtm, dtm_used = pick(parts.get("DTM", 2).filter(header), "tx_index",
-                         {"405": "production_raw"})
+    dtm, dtm_used = pick(parts.get("DTM", 2), "tx_index", {"405": "production_raw"},
+                         where=header)
     n1 = parts.get("N1", 4)
     payer = first_per(n1.filter(pl.col("e01") == "PR"), "tx_index")
     payee = first_per(n1.filter(pl.col("e01") == "PE"), "tx_index")
@@ -158,18 +158,20 @@ def _claim_payments(parts: Parts, used: list[pl.Series]):
                         check_sortedness=False).with_columns(
         header_number=pl.when(pl.col("lx_tx") == pl.col("tx_index")).then("header_number"))
     claim_level = pl.col("claim_index").is_not_null() & pl.col("service_index").is_null()
-    nm1 = parts.get("NM1", 9).filter(claim_level).unique(
-        ["claim_index", "e01"], keep="first", maintain_order=True)
+    nm1 = parts.get("NM1", 9).select("claim_index", "service_index", "e01", "e03", "e04",
+                                     "e08", "e09").filter(claim_level)
 
     def party(qualifier: str, **columns: str) -> pl.DataFrame:
-        return nm1.filter(pl.col("e01") == qualifier).select(
+        """The claim's first NM1 with this qualifier (a claim's rows are adjacent)."""
+        return first_per(nm1.filter(pl.col("e01") == qualifier), "claim_index").select(
             "claim_index", **{name: pl.col(source) for name, source in columns.items()},
             **({"__npi_qualifier": pl.col("e08")} if qualifier == "82" else {}))
 
-    dtm, dtm_used = pick(parts.get("DTM", 2).filter(claim_level), "claim_index",
-                         {"232": "from_raw", "233": "to_raw", "050": "received_raw"})
-    amt, amt_used = pick(parts.get("AMT", 2).filter(claim_level), "claim_index",
-                         {"AU": "coverage_raw", "I": "interest_raw"})
+    dtm, dtm_used = pick(parts.get("DTM", 2), "claim_index",
+                         {"232": "from_raw", "233": "to_raw", "050": "received_raw"},
+                         where=claim_level)
+    amt, amt_used = pick(parts.get("AMT", 2), "claim_index",
+                         {"AU": "coverage_raw", "I": "interest_raw"}, where=claim_level)
     used += [dtm_used, amt_used]
     moa = first_per(parts.get("MOA", 2).filter(claim_level), "claim_index").select(
         "claim_index", moa01="e01", moa02="e02")
@@ -234,12 +236,12 @@ def _service_payments(parts: Parts, separators: Separators, used: list[pl.Series
     svc = split_components(svc, "e01", 6, separators, "p")
     svc = split_components(svc, "e06", 6, separators, "o")
     line_level = pl.col("service_index").is_not_null()
-    dtm, dtm_used = pick(parts.get("DTM", 2).filter(line_level), "service_index",
-                         {"472": "d472", "150": "d150", "151": "d151"})
-    ref, ref_used = pick(parts.get("REF", 2).filter(line_level), "service_index",
-                         {"6R": "line_item_control_number"})
-    amt, amt_used = pick(parts.get("AMT", 2).filter(line_level), "service_index",
-                         {"B6": "allowed_raw"})
+    dtm, dtm_used = pick(parts.get("DTM", 2), "service_index",
+                         {"472": "d472", "150": "d150", "151": "d151"}, where=line_level)
+    ref, ref_used = pick(parts.get("REF", 2), "service_index",
+                         {"6R": "line_item_control_number"}, where=line_level)
+    amt, amt_used = pick(parts.get("AMT", 2), "service_index", {"B6": "allowed_raw"},
+                         where=line_level)
     used += [dtm_used, ref_used, amt_used]
     values = (svc.select("segment_index")
               .join(dtm, left_on="segment_index", right_on="service_index", **LEFT)

@@ -64,7 +64,12 @@ def open_source(source: Path | bytes, head_size: int = 65536) -> Source:
     notes: tuple[pl.DataFrame, ...] = ()
     if _is_utf16(data[:4]):
         encoding = _utf16_encoding(data)
-        data = data.decode(encoding).lstrip("\ufeff").encode("utf-8")
+        try:
+            data = data.decode(encoding).lstrip("\ufeff").encode("utf-8")
+        except UnicodeDecodeError as error:
+            raise X12Error("NOT_X12", f"the file looks like {encoding.upper()} text but does "
+                           f"not decode as such ({error.reason} at byte {error.start})"
+                           ) from None
         notes = (dx.one("TEXT_ENCODING", f"decoded from {encoding.upper()}"),)
     data = data.removeprefix(b"\xef\xbb\xbf")
     return Source(data=data, path=None, head=data[:head_size], notes=notes)
@@ -249,7 +254,8 @@ def tokenize(datas: list[bytes], separators: Separators, newline: str) -> pl.Dat
     CSV read with the segment terminator as line end, whatever the number of buffers.
     """
     terminator = separators.segment
-    marker = next((m for m in _MARKERS if not any(m in data for data in datas)), None)
+    marker = (next((m for m in _MARKERS if not any(m in data for data in datas)), None)
+              if len(datas) > 1 else None)
     field_separator = _absent_byte(datas, terminator)
     if (marker is None and len(datas) > 1) or field_separator is None:
         return _tokenize_apart(datas, separators, newline)
