@@ -174,8 +174,9 @@ def _element(value: pl.Expr) -> pl.Expr:
 def first_per(frame: pl.DataFrame, key: str) -> pl.DataFrame:
     """The first row of each ``key`` (rows are in file order, and ``key`` is a loop index:
     forward filled, so the rows of one value are next to each other)."""
-    present = frame.filter(pl.col(key).is_not_null())
-    return present.filter(pl.col(key).ne_missing(pl.col(key).shift(1)))
+    if frame.height == 0:
+        return frame
+    return frame.filter(pl.col(key).is_not_null() & pl.col(key).ne_missing(pl.col(key).shift(1)))
 
 
 def conform(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:

@@ -59,6 +59,10 @@ def pick(values: pl.DataFrame, parent: str, mapping: Mapping[str, str],
         columns.update(where.meta.root_names())
     # the narrow columns first, so the filter gathers only those
     base = values.select(*[c for c in values.columns if c in columns]).filter(condition)
+    if base.height == 0:  # (frames built from their schemas: no frame work)
+        schema = {parent: values.schema[parent]} | dict.fromkeys(
+            mapping.values(), values.schema[value])
+        return pl.DataFrame(schema=schema), base.get_column("segment_index")
     wide, used = None, []
     for code, column in mapping.items():
         rows = base if len(codes) == 1 else base.filter(pl.col(qualifier) == code)

@@ -304,6 +304,7 @@ def _remarks(parts: Parts) -> pl.DataFrame:
                      element_position=pl.lit(position))
         for frame, source, positions in ((moa, "MOA", range(3, 8)),
                                          (mia, "MIA", (5, 20, 21, 22, 23)))
+        if frame.height
         for position in positions
     ]
     remarks = pl.concat([lq, *from_claims], how="vertical_relaxed").filter(

@@ -379,6 +379,9 @@ def _line_number(terminator: str, newline: str, pieces: bool = True) -> pl.Expr:
 def split_elements(part: pl.DataFrame, count: int, separators: Separators) -> pl.DataFrame:
     """Add element columns e01..e<count> (empty elements are null) to a frame of segments."""
     names = [f"e{n:02d}" for n in range(count + 1)]
+    if part.height == 0:  # (a frame built from its schema: no frame work)
+        schema = {name: dtype for name, dtype in part.schema.items() if name != "text"}
+        return pl.DataFrame(schema=schema | dict.fromkeys(names[1:], pl.String))
     return part.with_columns(
         pl.col("text").str.split_exact(separators.element, count)
         .struct.rename_fields(names).struct.unnest()
