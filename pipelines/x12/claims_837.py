@@ -362,8 +362,11 @@ def _service_lines(parts: Parts, separators: Separators, used: list[pl.Series]):
     sv1_fields = line_fields(sv1, "e02", "e03", "e04", {
         "pos": "e05", "d1": "d1", "d2": "d2", "d3": "d3", "d4": "d4"})
     sv2_fields = line_fields(sv2, "e03", "e04", "e05", {"revenue_code": "e01"})
-    fields = pl.concat([sv1_fields, sv2_fields], how="diagonal_relaxed").unique(
-        "line_index", keep="first", maintain_order=True)
+    if sv2_fields.height == 0:  # 837P: SV1 lines only, already one per line
+        fields = sv1_fields.with_columns(revenue_code=pl.lit(None, pl.String))
+    else:
+        fields = pl.concat([sv1_fields, sv2_fields], how="diagonal_relaxed").unique(
+            "line_index", keep="first", maintain_order=True)
     frame = (anchors.select("line_index").join(fields, on="line_index", **LEFT)
              .join(dates, on="line_index", **LEFT)
              .join(refs, on="line_index", **LEFT)
