@@ -84,8 +84,8 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     adjudications, svd_notes = _other_payer_lines(parts, separators, used)
     adjustments, cas_notes = _other_payer_adjustments(parts)
     notes += claim_notes + line_notes + dx_notes + payer_notes + svd_notes + cas_notes
-    counts = lines.filter(pl.col("claim_index").is_not_null()).group_by("claim_index").agg(
-        service_line_count=pl.len())
+    counts = lines.select("claim_index").filter(pl.col("claim_index").is_not_null()).group_by(
+        "claim_index").agg(service_line_count=pl.len())
     claims = claims.join(counts, on="claim_index", **LEFT).with_columns(
         pl.col("service_line_count").fill_null(0))
     notes += _charge_balance(claims, lines)
@@ -120,8 +120,8 @@ def _loops(body: pl.DataFrame) -> pl.DataFrame:
     )
     # An SV1/SV2 without its own LX (none, or the LX already has one) still makes a line.
     service = segment_is("SV1", "SV2")
-    services = body.filter(service & pl.col("claim_index").is_not_null()).select(
-        "segment_index", "lx_index")
+    services = body.select("segment_index", "lx_index", "segment_id", "claim_index").filter(
+        service & pl.col("claim_index").is_not_null()).select("segment_index", "lx_index")
     orphans = services.filter(pl.col("lx_index").is_null()
                               | (pl.col("lx_index") == pl.col("lx_index").shift(1)))
     orphan_line = pl.col("segment_index").is_in(orphans.get_column("segment_index").implode())

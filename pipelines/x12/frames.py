@@ -192,7 +192,8 @@ def with_envelope(frame: pl.DataFrame, transactions: pl.DataFrame) -> pl.DataFra
 
 
 def sum_by(frame: pl.DataFrame, key: str, value: str, name: str) -> pl.DataFrame:
-    return frame.filter(pl.col(key).is_not_null()).group_by(key).agg(
+    # the two columns first, so the filter gathers only those
+    return frame.select(key, value).filter(pl.col(key).is_not_null()).group_by(key).agg(
         pl.col(value).sum().alias(name))
 
 
