@@ -189,7 +189,10 @@ def _claims(parts: Parts, separators: Separators, used: list[pl.Series]):
     clm, repair_notes = repair_components(parts.get("CLM", 9), ["e05"], separators)
     notes += repair_notes
     clm = split_components(clm, "e05", 3, separators, "f")
-    nm1 = parts.get("NM1", 9)
+    # the columns used, before the filters (a filter gathers every column)
+    nm1 = parts.get("NM1", 9).select("segment_index", "tx_index", "hl_index", "claim_index",
+                                     "line_index", "other_payer_index", "e01", "e03", "e04",
+                                     "e08", "e09")
     header_nm1 = nm1.filter(pl.col("claim_index").is_null())
     claim_nm1 = nm1.filter(pl.col("claim_index").is_not_null() & pl.col("line_index").is_null()
                            & pl.col("other_payer_index").is_null())
@@ -203,8 +206,10 @@ def _claims(parts: Parts, separators: Separators, used: list[pl.Series]):
     subscriber = name(header_nm1, "IL", "hl_index")
     payer = name(header_nm1, "PR", "hl_index")
     patient = name(header_nm1, "QC", "hl_index")
-    dmg = first_per(parts.get("DMG", 3), "loop_index")
-    sbr = first_per(parts.get("SBR", 9).filter(pl.col("claim_index").is_null()), "hl_index")
+    dmg = first_per(parts.get("DMG", 3).select("loop_index", "e02", "e03"), "loop_index")
+    sbr = first_per(parts.get("SBR", 9).select("hl_index", "claim_index", "e01", "e02", "e03",
+                                               "e09").filter(pl.col("claim_index").is_null()),
+                    "hl_index")
     pat = first_per(parts.get("PAT", 1), "hl_index")
     bht = first_per(parts.get("BHT", 6), "tx_index")
     refs = parts.get("REF", 2)
@@ -334,12 +339,15 @@ def _service_lines(parts: Parts, separators: Separators, used: list[pl.Series]):
     sv2, sv2_notes = repair_components(parts.get("SV2", 5), ["e02"], separators)
     notes += sv2_notes
     sv2 = split_components(sv2, "e02", 6, separators, "p")
-    sv1 = first_per(sv1, "line_index")
+    sv1 = first_per(sv1.select(  # the columns used, before the filter
+        "line_index", "segment_index", "line_number", "segment_id", "e02", "e03", "e04", "e05",
+        *[f"p{n}" for n in range(1, 7)], *[f"d{n}" for n in range(1, 5)]), "line_index")
     sv2 = first_per(sv2, "line_index")
     anchors = parts.get("LX", 1).filter(pl.col("line_index") == pl.col("segment_index"))
     orphans = pl.concat([parts.raw(s) for s in ("SV1", "SV2")]).filter(
         pl.col("line_index") == pl.col("segment_index"))
-    anchors = pl.concat([anchors, orphans], how="diagonal_relaxed").sort("segment_index")
+    if orphans.height:  # (rare) lines opened by their SV1/SV2, in file order among the LX
+        anchors = pl.concat([anchors, orphans], how="diagonal_relaxed").sort("segment_index")
 
     line_level = (pl.col("loop_index") == pl.col("line_index"))
     dates, date_used = pick(parts.get("DTP", 3), "line_index",
