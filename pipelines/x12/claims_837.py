@@ -18,6 +18,7 @@ from pipelines.x12.frames import (
     cas_triplets,
     conform,
     first_per,
+    inside_transactions,
     open_loop,
     out_of_order_plan,
     out_of_place,
@@ -63,7 +64,7 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     ``kinds`` maps each piece to 837P or 837I, or to None when its transactions carry no
     version: such a piece is 837I when it has SV2 service lines and no SV1, else 837P (the
     mapping is completed in place)."""
-    body = _loops(segments.filter(pl.col("tx_index").is_not_null()))
+    body = _loops(inside_transactions(segments))
     parts = Parts(body, separators, WIDTHS)
     if any(kind is None for kind in kinds.values()):
         sv1 = set(parts.raw("SV1").get_column("piece").unique().to_list())

@@ -31,6 +31,22 @@ def without_sentinel(filled: pl.Expr) -> pl.Expr:
     return filled.replace(-1, None)
 
 
+def inside_transactions(segments: pl.DataFrame) -> pl.DataFrame:
+    """The segments with a ``tx_index``. Those without are usually only the envelope rows
+    before the first ST and after the last SE: then a slice (no copy) instead of a filter."""
+    outside = segments.get_column("tx_index").is_null().arg_true()
+    count, height = outside.len(), segments.height
+    if count == 0:
+        return segments
+    if count <= 64:
+        positions = outside.to_list()
+        head = next((n for n, position in enumerate(positions) if position != n), count)
+        tail = count - head
+        if positions[head:] == list(range(height - tail, height)):
+            return segments.slice(head, height - count)
+    return segments.filter(pl.col("tx_index").is_not_null())
+
+
 def segment_is(*ids: str) -> pl.Expr:
     return pl.col("segment_id").is_in(ids) if len(ids) > 1 else pl.col("segment_id") == ids[0]
 

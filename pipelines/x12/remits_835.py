@@ -16,6 +16,7 @@ from pipelines.x12.frames import (
     cas_triplets,
     conform,
     first_per,
+    inside_transactions,
     open_loop,
     out_of_order_plan,
     out_of_place,
@@ -51,7 +52,7 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
         service_index=open_loop(segment_is("SVC"), ["CLP", "LX", "PLB", "SE", "ST"]),
         party_index=open_loop(segment_is("N1"), ["LX", "CLP", "PLB", "SE", "ST"]),
     )
-    body = segments.filter(pl.col("tx_index").is_not_null())
+    body = inside_transactions(segments)
     parts = Parts(body, separators, WIDTHS)
     notes: list[pl.DataFrame] = unknown_segments(body, KNOWN, "835")
     used: list[pl.Series] = []
