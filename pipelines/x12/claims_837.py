@@ -535,6 +535,8 @@ def _other_payer_adjustments(parts: Parts):
 
 def _charge_balance(claims: pl.DataFrame, lines: pl.DataFrame) -> list[pl.DataFrame]:
     totals = sum_by(lines, "claim_index", "line_charge_amount", "line_total")
+    claims = claims.select("segment_index", "line_number", "segment_id", "claim_index",
+                           "patient_control_number", "claim_charge_amount")
     bad = claims.join(totals, on="claim_index", how="inner").filter(
         unbalanced(pl.col("claim_charge_amount"), pl.col("line_total")))
     return [dx.found(bad, "CLAIM_CHARGE_MISMATCH", pl.format(
