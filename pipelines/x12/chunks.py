@@ -162,9 +162,11 @@ def _jobs(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
                               for text in header.get_column("text"))).encode()
         carried = header.height if header is not None else 0
         try:
-            segments = tokenize([as_utf8(prefix + data)], block_separators, newline)
-            segments = _renumber(segments, header, carried, segment_offset, line_offset,
-                                 prefix.count(newline.encode()))
+            # numbered as in the whole file: the carried rows come first, before the offset
+            segments = tokenize([as_utf8(prefix + data)], block_separators, newline,
+                                index_offset=segment_offset - carried,
+                                line_offset=line_offset - prefix.count(newline.encode()))
+            segments = _renumber(segments, header, carried)
             following = (carry_after(segments, block_separators, carried, carry)
                          if end == END_OF_CHUNK else Carry())
             header = _open_envelope(segments)
@@ -255,17 +257,13 @@ def _after_terminator(buffer: bytes, position: int, terminator: bytes) -> bool:
 
 
 def _renumber(segments: pl.DataFrame, header: pl.DataFrame | None, carried: int,
-              segment_offset: int, line_offset: int, prefix_lines: int) -> pl.DataFrame:
-    """File-wide segment indexes and line numbers for a chunk's segments."""
-    renumbered = segments.select(
-        "piece",
-        segment_index=pl.col("local_index") - carried + segment_offset,
-        line_number=pl.col("line_number") - prefix_lines + line_offset,
-        segment_id="segment_id", text="text")
+              ) -> pl.DataFrame:
+    """A chunk's segments, tokenized with file-wide indexes and line numbers, as the reader
+    takes them; the carried envelope rows (the same segments, tokenized again in front of
+    the chunk) keep the positions they have in the chunk they come from."""
+    renumbered = segments.rename({"local_index": "segment_index"})
     if not carried:
         return renumbered
-    # the carried rows (the same segments, tokenized again in front of the chunk) keep the
-    # positions they have in the chunk they come from
     rows = range(carried)
     return renumbered.with_columns(
         renumbered.get_column(name).scatter(rows, header.get_column(name))

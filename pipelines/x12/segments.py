@@ -243,7 +243,8 @@ def as_utf8(data: bytes) -> bytes:
     return data
 
 
-def tokenize(datas: list[bytes], separators: Separators, newline: str) -> pl.DataFrame:
+def tokenize(datas: list[bytes], separators: Separators, newline: str, *,
+             index_offset: int = 0, line_offset: int = 0) -> pl.DataFrame:
     """One row per segment of each buffer in ``datas`` (UTF-8, see ``as_utf8``), all in one pass.
 
     Columns: ``piece`` (position in ``datas``), ``local_index`` (0-based among the piece's
@@ -252,6 +253,8 @@ def tokenize(datas: list[bytes], separators: Separators, newline: str) -> pl.Dat
     lines) are dropped; leading whitespace (newlines and indentation after a terminator) is
     removed. The buffers are joined with a marker segment between them, so the split is one
     CSV read with the segment terminator as line end, whatever the number of buffers.
+    With a single buffer, ``index_offset`` and ``line_offset`` are added to ``local_index``
+    and ``line_number`` (a chunk numbered as part of its file).
     """
     terminator = separators.segment
     marker = (next((m for m in _MARKERS if not any(m in data for data in datas)), None)
@@ -271,7 +274,9 @@ def tokenize(datas: list[bytes], separators: Separators, newline: str) -> pl.Dat
     segment_id = (pl.col("text").str.split_exact(separators.element, 0).struct.field("field_0")
                   .str.strip_chars_end(WHITESPACE).cast(pl.Categorical))
     if len(datas) == 1:  # one piece (a file or a chunk): fewer steps
-        return _tokenize_one(raw, separators, newline)
+        return _tokenize_one(raw, separators, newline, index_offset, line_offset)
+    if index_offset or line_offset:
+        raise ValueError("offsets apply to a single buffer only")
     if len(datas) > 1:
         is_marker = (pl.col("text") == marker.decode()).fill_null(False)
         raw = raw.with_columns(is_marker=is_marker).with_columns(
@@ -296,7 +301,8 @@ def tokenize(datas: list[bytes], separators: Separators, newline: str) -> pl.Dat
     return segments.collect()
 
 
-def _tokenize_one(raw: pl.LazyFrame, separators: Separators, newline: str) -> pl.DataFrame:
+def _tokenize_one(raw: pl.LazyFrame, separators: Separators, newline: str,
+                  index_offset: int = 0, line_offset: int = 0) -> pl.DataFrame:
     """``tokenize`` for a single buffer (a file or a chunk), with two shortcuts for the usual
     shape: a newline, if any, right after each terminator (so the newlines of a row are all
     leading ones), and segment ids without trailing whitespace."""
@@ -304,7 +310,7 @@ def _tokenize_one(raw: pl.LazyFrame, separators: Separators, newline: str) -> pl
     terminator = separators.segment
     if terminator in "\r\n":  # one segment per line; empty lines are rows too
         lines = raw.select(text=pl.col("text").str.strip_chars_start(WHITESPACE),
-                           line_number=row + 1)
+                           line_number=row + (1 + line_offset))
     else:
         counted = raw.select(
             text=pl.col("text").str.strip_chars_start(WHITESPACE),
@@ -316,9 +322,10 @@ def _tokenize_one(raw: pl.LazyFrame, separators: Separators, newline: str) -> pl
                                 .all()).item()
         leading = newlines if simple else newlines - _newlines("text", newline)
         lines = counted.lazy().select(
-            "text", line_number=1 + newlines.cum_sum() - newlines + leading)
+            "text", line_number=(1 + line_offset) + newlines.cum_sum() - newlines + leading)
     segments = lines.filter(pl.col("text") != "").select(
-        piece=pl.lit(0, pl.UInt32), local_index=row, line_number="line_number",
+        piece=pl.lit(0, pl.UInt32), local_index=row + index_offset if index_offset else row,
+        line_number="line_number",
         segment_id=pl.col("text").str.split_exact(separators.element, 0)
         .struct.field("field_0").cast(pl.Categorical),
         text="text",
