@@ -574,10 +574,11 @@ def _supplemental(parts: Parts, used: list[pl.Series]) -> pl.DataFrame:
     frames = []
     for segment_id in QUALIFIED:
         position = 3 if segment_id == "DTP" else 2
-        frames.append(parts.get(segment_id, position)
-                      .filter(~pl.col("segment_index").is_in(taken.implode()))
-                      .with_columns(qualifier="e01", value=f"e{position:02d}",
-                                    element_position=pl.lit(position, INT)))
-    values = pl.concat(frames, how="diagonal_relaxed")
+        frames.append(parts.get(segment_id, position).select(
+            "segment_index", "segment_id", "tx_index", "hl_index", "claim_index", "line_index",
+            "loop_index", qualifier="e01", value=f"e{position:02d}",
+            element_position=pl.lit(position, INT)))
+    # one filter (one hash set of the values used) for all of them
+    values = pl.concat(frames).filter(~pl.col("segment_index").is_in(taken.implode()))
     return values.with_columns(parent_segment_index=pl.coalesce(
         "line_index", "claim_index", "hl_index", "tx_index"))

@@ -169,6 +169,7 @@ def cas_triplets(cas: pl.DataFrame, keep: list[str], separator: str) -> pl.DataF
     names = [f"e{n:02d}" for n in range(most + 1)]
     split = cas.select(*keep, pl.col("text").str.split_exact(separator, most)
                        .struct.rename_fields(names).struct.unnest())
+    numbers = [number for number in range(1, (most - 2) // 3 + 2) if 3 * number <= most]
     triplets = pl.concat([
         split.select(*keep, triplet_number=pl.lit(number, pl.Int64),
                      group_code=_element(pl.col("e01")),
@@ -176,11 +177,15 @@ def cas_triplets(cas: pl.DataFrame, keep: list[str], separator: str) -> pl.DataF
                      amount_raw=_element(pl.col(f"e{3 * number:02d}")),
                      quantity_raw=_element(pl.col(f"e{3 * number + 1:02d}"))
                      if 3 * number + 1 <= most else pl.lit(None, pl.String))
-        for number in range(1, (most - 2) // 3 + 2) if 3 * number <= most
+        for number in numbers
     ])
-    return triplets.filter(pl.col("reason_code").is_not_null()
-                           | pl.col("amount_raw").is_not_null()).sort(
-        "segment_index", "triplet_number")
+    triplets = triplets.filter(pl.col("reason_code").is_not_null()
+                               | pl.col("amount_raw").is_not_null())
+    if len(numbers) == 1:  # one triplet per segment: already in file order
+        return triplets
+    # the triplets of each number are in file order: a stable sort by segment puts them in
+    # (segment, number) order
+    return triplets.sort("segment_index", maintain_order=True)
 
 
 def _element(value: pl.Expr) -> pl.Expr:

@@ -414,9 +414,9 @@ def _structure(body: pl.DataFrame, parts: Parts) -> list[pl.DataFrame]:
 
 def _supplemental(parts: Parts, used: list[pl.Series]) -> pl.DataFrame:
     taken = pl.concat(used) if used else pl.Series("segment_index", [], pl.Int64)
-    frames = [parts.get(segment_id, 2).filter(~pl.col("segment_index").is_in(taken.implode()))
-              for segment_id in QUALIFIED]
-    values = pl.concat(frames)
+    # one filter (one hash set of the values used) for all of them
+    values = pl.concat([parts.get(segment_id, 2) for segment_id in QUALIFIED]).filter(
+        ~pl.col("segment_index").is_in(taken.implode()))
     n1 = parts.get("N1", 1).select(party_index="segment_index", party_code="e01")
     return (values.join(n1, on="party_index", **LEFT)
             .with_columns(
