@@ -13,7 +13,6 @@ block is also cut at an ISA declaring other separators, and what follows is read
 from __future__ import annotations
 
 import io
-import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -34,7 +33,7 @@ from pipelines.x12.envelope import (
     PieceSpec,
     carry_after,
 )
-from pipelines.x12.reader import DEFECTS, money, read_failed, read_group
+from pipelines.x12.reader import DEFECTS, chunk_workers, money, read_failed, read_group
 from pipelines.x12.segments import (
     Separators,
     as_utf8,
@@ -72,7 +71,7 @@ def read_in_chunks(source: Path | str | bytes, chunk_bytes: int, file_name: str 
     """One document for a large file read chunk by chunk (what ``read_x12`` returns); the
     chunks are read ``workers`` at a time (default: up to two, as the CPUs allow)."""
     if workers is None:
-        workers = min(2, len(os.sched_getaffinity(0)))
+        workers = chunk_workers()
     return merge(list(_documents(source, chunk_bytes, file_name, workers)), file_name)
 
 
@@ -213,7 +212,7 @@ def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
             switch = (("INTERCHANGE_SEPARATORS_DIFFER", differ_message(separators)),
                       *here.findings)
             cuts = interchange_cuts(buffer, separators)
-        if not block:
+        if not block or len(block) < chunk_bytes:  # the end of the file: the last chunk
             if buffer:
                 yield buffer, separators, END_OF_FILE, switch
             return
