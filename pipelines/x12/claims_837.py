@@ -128,11 +128,19 @@ def _loops(body: pl.DataFrame) -> pl.DataFrame:
     orphan_line = pl.col("segment_index").is_in(orphans.get_column("segment_index").implode())
     if orphans.height == 0:
         orphan_line = pl.lit(False)
+    other_payer = segment_is("SBR") & pl.col("claim_index").is_not_null()
+    # loops that no segment opens (often no 2320 or 2430 at all) are all null: no fill
+    present = body.select(other_payer=other_payer.any(), adjudication=segment_is("SVD").any()
+                          ).row(0, named=True)
+    absent = pl.lit(None, pl.Int64)
     body = body.with_columns(
-        line_index=open_loop(segment_is("LX") | orphan_line, ["CLM", *CLOSE_CLAIM]),
-        other_payer_index=open_loop(segment_is("SBR") & pl.col("claim_index").is_not_null(),
-                                    ["CLM", "LX", *CLOSE_CLAIM]),
-        adjudication_index=open_loop(segment_is("SVD"), ["LX", "CLM", *CLOSE_CLAIM]),
+        # without orphans, a line is exactly an LX loop
+        line_index=open_loop(segment_is("LX") | orphan_line, ["CLM", *CLOSE_CLAIM])
+        if orphans.height else pl.col("lx_index"),
+        other_payer_index=open_loop(other_payer, ["CLM", "LX", *CLOSE_CLAIM])
+        if present["other_payer"] else absent,
+        adjudication_index=open_loop(segment_is("SVD"), ["LX", "CLM", *CLOSE_CLAIM])
+        if present["adjudication"] else absent,
         loop_index=open_loop(segment_is(*LOOP_STARTERS) | orphan_line, ["SE"]),
     )
     return body.drop("lx_index")

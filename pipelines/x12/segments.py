@@ -430,13 +430,17 @@ def repair_components(part: pl.DataFrame, columns: list[str], separators: Separa
         return part, []
     pattern = r"^[A-Za-z0-9]{1,3}([" + re.escape(alternates) + r"])"
     declared = separators.component
-    lacking = part.select([pl.col(c).str.contains(declared, literal=True).not_()
-                           .fill_null(False) for c in columns])
+    # a suspect lacks the declared separator and holds another one (a cheap literal test
+    # before the pattern); one pass tells which columns have any
+    lacking = part.select([(pl.col(c).str.contains(declared, literal=True).not_()
+                            & pl.col(c).str.contains_any(list(alternates))).fill_null(False)
+                           for c in columns])
+    suspected = lacking.select(pl.all().any()).row(0, named=True)
     notes = []
     for column in columns:
-        suspects = part.filter(lacking.get_column(column))  # usually none: cheap
-        if suspects.height == 0:
+        if not suspected[column]:
             continue
+        suspects = part.filter(lacking.get_column(column))
         found = suspects.select("piece", "segment_index", "line_number", "segment_id",
                                 alternate=pl.col(column).str.extract(pattern, 1)
                                 ).filter(pl.col("alternate").is_not_null())
