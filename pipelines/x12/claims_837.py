@@ -76,7 +76,6 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
         kinds, return_dtype=pl.String))
     notes: list[pl.DataFrame] = unknown_segments(body, KNOWN, "837")
     used: list[pl.Series] = []
-    loops = _loop_codes(body, parts)
 
     claims, claim_notes = _claims(parts, separators, used)
     lines, line_notes = _service_lines(parts, separators, used)
@@ -90,8 +89,9 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     claims = claims.join(counts, on="claim_index", **LEFT).with_columns(
         pl.col("service_line_count").fill_null(0))
     notes += _charge_balance(claims, lines)
-    notes += _structure(body, parts, loops)
+    notes += _structure(body, parts)
     supplemental = pl.concat([_supplemental(parts, used), hi_values], how="diagonal_relaxed")
+    loops = _loop_codes(parts, supplemental.get_column("loop_index"))
     supplemental = supplemental.join(loops, on="loop_index", **LEFT).with_columns(
         loop_segment_index="loop_index").sort("segment_index", "element_position")
 
@@ -146,16 +146,21 @@ def _loops(body: pl.DataFrame) -> pl.DataFrame:
     return body.drop("lx_index")
 
 
-def _loop_codes(body: pl.DataFrame, parts: Parts) -> pl.DataFrame:
-    """``loop_code`` for each loop opener: NM1*<qualifier>, HL*<level>, or the segment id."""
+def _loop_codes(parts: Parts, wanted: pl.Series) -> pl.DataFrame:
+    """``loop_code`` for the loop openers in ``wanted`` (the loops of the supplemental values):
+    NM1*<qualifier>, HL*<level>, or the segment id."""
+    wanted = wanted.drop_nulls().unique()
+    if wanted.len() == 0:
+        return pl.DataFrame(schema={"loop_index": pl.Int64, "loop_code": pl.String})
+    is_wanted = pl.col("segment_index").is_in(wanted.implode())
     qualified = pl.concat([
-        parts.get("NM1", 1).select(loop_index="segment_index",
-                                   loop_code=pl.format("NM1*{}", "e01")),
-        parts.get("HL", 3).select(loop_index="segment_index",
-                                  loop_code=pl.format("HL*{}", "e03")),
+        parts.get("NM1", 1).filter(is_wanted).select(loop_index="segment_index",
+                                                     loop_code=pl.format("NM1*{}", "e01")),
+        parts.get("HL", 3).filter(is_wanted).select(loop_index="segment_index",
+                                                    loop_code=pl.format("HL*{}", "e03")),
     ])
     others = pl.concat([
-        parts.raw(segment_id).filter(pl.col("loop_index") == pl.col("segment_index"))
+        parts.raw(segment_id).filter(is_wanted & (pl.col("loop_index") == pl.col("segment_index")))
         .select(loop_index="segment_index", loop_code=pl.lit(segment_id))
         for segment_id in (*LOOP_STARTERS, "SV1", "SV2") if segment_id not in ("NM1", "HL")
     ])
@@ -553,7 +558,7 @@ def _charge_balance(claims: pl.DataFrame, lines: pl.DataFrame) -> list[pl.DataFr
         "line_total"))]
 
 
-def _structure(body: pl.DataFrame, parts: Parts, loops: pl.DataFrame) -> list[pl.DataFrame]:
+def _structure(body: pl.DataFrame, parts: Parts) -> list[pl.DataFrame]:
     notes = []
     for segment_id in ("LX", "SV1", "SV2", "SVD"):
         notes += out_of_place(parts.raw(segment_id).filter(pl.col("claim_index").is_null()),
