@@ -311,31 +311,45 @@ def _tokenize_one(raw: pl.LazyFrame, separators: Separators, newline: str,
     if terminator in "\r\n":  # one segment per line; empty lines are rows too
         lines = raw.select(text=pl.col("text").str.strip_chars_start(WHITESPACE),
                            line_number=row + (1 + line_offset))
+        segments = _segment_rows(lines, separators, index_offset).collect()
     else:
         counted = raw.select(
             text=pl.col("text").str.strip_chars_start(WHITESPACE),
             newlines=_newlines("text", newline),
             leading_only=pl.col("text").str.starts_with(newline),
-        ).collect()
+        )
         newlines = pl.col("newlines")
+        # read as if every newline of a row were a leading one (the usual shape), checking
+        # that in the same pass; otherwise count the leading ones (those stripped off)
         simple = counted.select(((newlines == 0) | ((newlines == 1) & pl.col("leading_only")))
-                                .all()).item()
-        leading = newlines if simple else newlines - _newlines("text", newline)
-        lines = counted.lazy().select(
-            "text", line_number=(1 + line_offset) + newlines.cum_sum() - newlines + leading)
-    segments = lines.filter(pl.col("text") != "").select(
-        piece=pl.lit(0, pl.UInt32), local_index=row + index_offset if index_offset else row,
-        line_number="line_number",
-        segment_id=pl.col("text").str.split_exact(separators.element, 0)
-        .struct.field("field_0").cast(pl.Categorical),
-        text="text",
-    ).collect()
+                                .all())
+        lines = counted.select("text", line_number=(1 + line_offset) + newlines.cum_sum())
+        segments, simple = pl.collect_all([_segment_rows(lines, separators, index_offset),
+                                           simple])
+        if not simple.item():
+            leading = newlines - _newlines("text", newline)
+            lines = counted.select(
+                "text", line_number=(1 + line_offset) + newlines.cum_sum() - newlines + leading)
+            segments = _segment_rows(lines, separators, index_offset).collect()
     ids = segments.get_column("segment_id").unique().cast(pl.String).drop_nulls().to_list()
     if any(value != value.rstrip(WHITESPACE) for value in ids):  # rare: "SE *..."
         segments = segments.with_columns(segment_id=pl.col("text").str.split_exact(
             separators.element, 0).struct.field("field_0").str.strip_chars_end(WHITESPACE)
             .cast(pl.Categorical))
     return segments
+
+
+def _segment_rows(lines: pl.LazyFrame, separators: Separators, index_offset: int,
+                  ) -> pl.LazyFrame:
+    """The non-empty rows of ``lines`` (columns ``text`` and ``line_number``) as segments."""
+    row = pl.int_range(pl.len(), dtype=pl.Int64)
+    return lines.filter(pl.col("text") != "").select(
+        piece=pl.lit(0, pl.UInt32), local_index=row + index_offset if index_offset else row,
+        line_number="line_number",
+        segment_id=pl.col("text").str.split_exact(separators.element, 0)
+        .struct.field("field_0").cast(pl.Categorical),
+        text="text",
+    )
 
 
 def _tokenize_apart(datas: list[bytes], separators: Separators, newline: str) -> pl.DataFrame:
