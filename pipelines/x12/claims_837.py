@@ -15,6 +15,7 @@ from pipelines.x12 import diagnostics as dx
 from pipelines.x12.envelope import ENVELOPE_IDS
 from pipelines.x12.frames import (
     LEFT,
+    beside,
     cas_triplets,
     conform,
     first_per,
@@ -389,12 +390,11 @@ def _service_lines(parts: Parts, separators: Separators, used: list[pl.Series]):
     else:
         fields = pl.concat([sv1_fields, sv2_fields], how="diagonal_relaxed").unique(
             "line_index", keep="first", maintain_order=True)
-    frame = (anchors.select("line_index").join(fields, on="line_index", **LEFT)
-             .join(dates, on="line_index", **LEFT)
-             .join(refs, on="line_index", **LEFT)
-             .join(rendering.select("line_index", npi_qualifier="e08", npi="e09"),
-                   on="line_index", **LEFT)
-             .join(ndc.select("line_index", ndc_code="e03"), on="line_index", **LEFT))
+    frame = beside(anchors.select("line_index"), "line_index",
+                   (fields, "line_index"), (dates, "line_index"), (refs, "line_index"),
+                   (rendering.select("line_index", npi_qualifier="e08", npi="e09"),
+                    "line_index"),
+                   (ndc.select("line_index", ndc_code="e03"), "line_index"))
     frame = (pl.concat([anchors, frame.drop("line_index")], how="horizontal")
              .with_columns(
                  claim_segment_index="claim_index",

@@ -208,6 +208,26 @@ def conform(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFr
     ])
 
 
+def beside(keys: pl.DataFrame, key: str, *rights: tuple[pl.DataFrame, str]) -> pl.DataFrame:
+    """``keys`` (its ``key`` column) with the other columns of each right frame beside it,
+    as left joins keeping the keys' order would give. Each right frame holds one row per
+    value of its key column (named with it). One whose keys are ``keys``'s, in the same order
+    (the usual case: both in file order, every key has its row), is put beside as it is;
+    the others are joined, on the key alone."""
+    column = keys.get_column(key)
+    aligned_ok = column.null_count() == 0
+    columns = [keys]
+    for right, right_key in rights:
+        values = right.get_column(right_key)
+        if (aligned_ok and values.len() == column.len() and values.dtype == column.dtype
+                and values.equals(column)):
+            columns.append(right.drop(right_key))
+        else:
+            columns.append(keys.select(key).join(right, left_on=key, right_on=right_key,
+                                                 **LEFT).drop(key))
+    return pl.concat(columns, how="horizontal")
+
+
 def with_envelope(frame: pl.DataFrame, transactions: pl.DataFrame) -> pl.DataFrame:
     return frame.join(transactions, on="tx_index", **LEFT)
 

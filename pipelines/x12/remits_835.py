@@ -13,6 +13,7 @@ from pipelines.x12 import diagnostics as dx
 from pipelines.x12.envelope import ENVELOPE_IDS
 from pipelines.x12.frames import (
     LEFT,
+    beside,
     cas_triplets,
     conform,
     first_per,
@@ -183,21 +184,16 @@ def _claim_payments(parts: Parts, used: list[pl.Series]):
 
     # Joins run on the narrow key; every right side has one row per claim, so the result
     # lines up with ``clp`` row for row and is put beside it.
-    frame = (clp.select("segment_index")
-             .join(party("QC", patient_member_id="e09", patient_last_name="e03",
-                         patient_first_name="e04"), left_on="segment_index",
-                   right_on="claim_index", **LEFT)
-             .join(party("IL", subscriber_member_id="e09", subscriber_last_name="e03",
-                         subscriber_first_name="e04"), left_on="segment_index",
-                   right_on="claim_index", **LEFT)
-             .join(rendering, left_on="segment_index", right_on="claim_index", **LEFT)
-             .join(party("TT", crossover_payer_name="e03", crossover_payer_id="e09"),
-                   left_on="segment_index", right_on="claim_index", **LEFT)
-             .join(dtm, left_on="segment_index", right_on="claim_index", **LEFT)
-             .join(amt, left_on="segment_index", right_on="claim_index", **LEFT)
-             .join(moa, left_on="segment_index", right_on="claim_index", **LEFT)
-             .join(mia, left_on="segment_index", right_on="claim_index", **LEFT)
-             .join(lines, left_on="segment_index", right_on="claim_index", **LEFT))
+    frame = beside(
+        clp.select("segment_index"), "segment_index",
+        *[(right, "claim_index") for right in (
+            party("QC", patient_member_id="e09", patient_last_name="e03",
+                  patient_first_name="e04"),
+            party("IL", subscriber_member_id="e09", subscriber_last_name="e03",
+                  subscriber_first_name="e04"),
+            rendering,
+            party("TT", crossover_payer_name="e03", crossover_payer_id="e09"),
+            dtm, amt, moa, mia, lines)])
     frame = (pl.concat([clp.with_columns(payment_segment_index="tx_index"),
                         frame.drop("segment_index")], how="horizontal")
              .with_columns(
@@ -244,10 +240,8 @@ def _service_payments(parts: Parts, separators: Separators, used: list[pl.Series
     amt, amt_used = pick(parts.get("AMT", 2), "service_index", {"B6": "allowed_raw"},
                          where=line_level)
     used += [dtm_used, ref_used, amt_used]
-    values = (svc.select("segment_index")
-              .join(dtm, left_on="segment_index", right_on="service_index", **LEFT)
-              .join(ref, left_on="segment_index", right_on="service_index", **LEFT)
-              .join(amt, left_on="segment_index", right_on="service_index", **LEFT))
+    values = beside(svc.select("segment_index"), "segment_index", (dtm, "service_index"),
+                    (ref, "service_index"), (amt, "service_index"))
     frame = (pl.concat([svc, values.drop("segment_index")], how="horizontal")
              .with_columns(
                  payment_segment_index="tx_index", claim_segment_index="claim_index",
