@@ -54,7 +54,7 @@ LINE_ORDER = {"LX": 0, "SV1": 1, "SV2": 1, "SV3": 1, "SV5": 2, "PWK": 3, "CR1": 
               "K3": 13, "NTE": 14, "PS1": 15, "HCP": 16}
 QUALIFIED = ("REF", "AMT", "QTY", "DTP")
 # Segments asked for with different widths: split once, at the widest.
-WIDTHS = {"HL": 4, "NM1": 9}
+WIDTHS = {"NM1": 9}
 CLOSE_CLAIM = ("HL", "ST", "SE")
 
 
@@ -170,7 +170,7 @@ def _loop_codes(parts: Parts, wanted: pl.Series) -> pl.DataFrame:
 
 def _hierarchy(parts: Parts) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     """Each HL with the billing provider (2000A) and subscriber (2000B) HL above it."""
-    hl = parts.get("HL", 4)
+    hl = parts.get("HL", 3)
     # HL rows are in file order, so a transaction's rows are adjacent: a fill restarted at
     # each transaction's first HL stays inside it
     new_tx = pl.col("tx_index").ne_missing(pl.col("tx_index").shift(1))
