@@ -200,6 +200,9 @@ def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
     pending, switch, first = b"", None, True
     while True:
         block = reader.read(chunk_bytes)
+        # a short read is the end of the file (files and byte buffers return what is asked
+        # for until then): what is left is the last chunk, not a small one after it
+        at_end = len(block) < chunk_bytes
         if first:
             block, first = block.removeprefix(_BOM), False
         buffer = pending + block
@@ -212,7 +215,7 @@ def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
             switch = (("INTERCHANGE_SEPARATORS_DIFFER", differ_message(separators)),
                       *here.findings)
             cuts = interchange_cuts(buffer, separators)
-        if not block or len(block) < chunk_bytes:  # the end of the file: the last chunk
+        if at_end:
             if buffer:
                 yield buffer, separators, END_OF_FILE, switch
             return
