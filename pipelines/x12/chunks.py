@@ -13,7 +13,6 @@ block is also cut at an ISA declaring other separators, and what follows is read
 from __future__ import annotations
 
 import io
-import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -34,7 +33,7 @@ from pipelines.x12.envelope import (
     PieceSpec,
     carry_after,
 )
-from pipelines.x12.reader import DEFECTS, money, read_failed, read_group
+from pipelines.x12.reader import DEFECTS, chunk_workers, money, read_failed, read_group
 from pipelines.x12.segments import (
     Separators,
     as_utf8,
@@ -72,7 +71,7 @@ def read_in_chunks(source: Path | str | bytes, chunk_bytes: int, file_name: str 
     """One document for a large file read chunk by chunk (what ``read_x12`` returns); the
     chunks are read ``workers`` at a time (default: up to two, as the CPUs allow)."""
     if workers is None:
-        workers = min(2, len(os.sched_getaffinity(0)))
+        workers = chunk_workers()
     return merge(list(_documents(source, chunk_bytes, file_name, workers)), file_name)
 
 
@@ -162,9 +161,11 @@ def _jobs(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
                               for text in header.get_column("text"))).encode()
         carried = header.height if header is not None else 0
         try:
-            segments = tokenize([as_utf8(prefix + data)], block_separators, newline)
-            segments = _renumber(segments, header, carried, segment_offset, line_offset,
-                                 prefix.count(newline.encode()))
+            # numbered as in the whole file: the carried rows come first, before the offset
+            segments = tokenize([as_utf8(prefix + data)], block_separators, newline,
+                                index_offset=segment_offset - carried,
+                                line_offset=line_offset - prefix.count(newline.encode()))
+            segments = _renumber(segments, header, carried)
             following = (carry_after(segments, block_separators, carried, carry)
                          if end == END_OF_CHUNK else Carry())
             header = _open_envelope(segments)
@@ -199,6 +200,9 @@ def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
     pending, switch, first = b"", None, True
     while True:
         block = reader.read(chunk_bytes)
+        # a short read is the end of the file (files and byte buffers return what is asked
+        # for until then): what is left is the last chunk, not a small one after it
+        at_end = len(block) < chunk_bytes
         if first:
             block, first = block.removeprefix(_BOM), False
         buffer = pending + block
@@ -211,7 +215,7 @@ def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
             switch = (("INTERCHANGE_SEPARATORS_DIFFER", differ_message(separators)),
                       *here.findings)
             cuts = interchange_cuts(buffer, separators)
-        if not block:
+        if at_end:
             if buffer:
                 yield buffer, separators, END_OF_FILE, switch
             return
@@ -255,16 +259,17 @@ def _after_terminator(buffer: bytes, position: int, terminator: bytes) -> bool:
 
 
 def _renumber(segments: pl.DataFrame, header: pl.DataFrame | None, carried: int,
-              segment_offset: int, line_offset: int, prefix_lines: int) -> pl.DataFrame:
-    """File-wide segment indexes and line numbers for a chunk's segments."""
-    own = segments.slice(carried).select(
-        "piece",
-        segment_index=pl.col("local_index") - carried + segment_offset,
-        line_number=pl.col("line_number") - prefix_lines + line_offset,
-        segment_id="segment_id", text="text")
+              ) -> pl.DataFrame:
+    """A chunk's segments, tokenized with file-wide indexes and line numbers, as the reader
+    takes them; the carried envelope rows (the same segments, tokenized again in front of
+    the chunk) keep the positions they have in the chunk they come from."""
+    renumbered = segments.rename({"local_index": "segment_index"})
     if not carried:
-        return own
-    return pl.concat([header.select(own.columns), own])
+        return renumbered
+    rows = range(carried)
+    return renumbered.with_columns(
+        renumbered.get_column(name).scatter(rows, header.get_column(name))
+        for name in ("segment_index", "line_number"))
 
 
 def _open_envelope(segments: pl.DataFrame) -> pl.DataFrame:

@@ -15,9 +15,11 @@ from pipelines.x12 import diagnostics as dx
 from pipelines.x12.envelope import ENVELOPE_IDS
 from pipelines.x12.frames import (
     LEFT,
+    beside,
     cas_triplets,
     conform,
     first_per,
+    inside_transactions,
     open_loop,
     out_of_order_plan,
     out_of_place,
@@ -29,6 +31,7 @@ from pipelines.x12.frames import (
     unbalanced,
     unknown_segments,
     with_envelope,
+    without_sentinel,
 )
 from pipelines.x12.parts import Parts, pick
 from pipelines.x12.segments import Separators, repair_components, split_components
@@ -51,7 +54,7 @@ LINE_ORDER = {"LX": 0, "SV1": 1, "SV2": 1, "SV3": 1, "SV5": 2, "PWK": 3, "CR1": 
               "K3": 13, "NTE": 14, "PS1": 15, "HCP": 16}
 QUALIFIED = ("REF", "AMT", "QTY", "DTP")
 # Segments asked for with different widths: split once, at the widest.
-WIDTHS = {"HL": 4, "NM1": 9}
+WIDTHS = {"NM1": 9}
 CLOSE_CLAIM = ("HL", "ST", "SE")
 
 
@@ -62,7 +65,7 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     ``kinds`` maps each piece to 837P or 837I, or to None when its transactions carry no
     version: such a piece is 837I when it has SV2 service lines and no SV1, else 837P (the
     mapping is completed in place)."""
-    body = _loops(segments.filter(pl.col("tx_index").is_not_null()))
+    body = _loops(inside_transactions(segments))
     parts = Parts(body, separators, WIDTHS)
     if any(kind is None for kind in kinds.values()):
         sv1 = set(parts.raw("SV1").get_column("piece").unique().to_list())
@@ -74,7 +77,6 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
         kinds, return_dtype=pl.String))
     notes: list[pl.DataFrame] = unknown_segments(body, KNOWN, "837")
     used: list[pl.Series] = []
-    loops = _loop_codes(body, parts)
 
     claims, claim_notes = _claims(parts, separators, used)
     lines, line_notes = _service_lines(parts, separators, used)
@@ -83,13 +85,14 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     adjudications, svd_notes = _other_payer_lines(parts, separators, used)
     adjustments, cas_notes = _other_payer_adjustments(parts)
     notes += claim_notes + line_notes + dx_notes + payer_notes + svd_notes + cas_notes
-    counts = lines.filter(pl.col("claim_index").is_not_null()).group_by("claim_index").agg(
-        service_line_count=pl.len())
+    counts = lines.select("claim_index").filter(pl.col("claim_index").is_not_null()).group_by(
+        "claim_index").agg(service_line_count=pl.len())
     claims = claims.join(counts, on="claim_index", **LEFT).with_columns(
         pl.col("service_line_count").fill_null(0))
     notes += _charge_balance(claims, lines)
-    notes += _structure(body, parts, loops)
+    notes += _structure(body, parts)
     supplemental = pl.concat([_supplemental(parts, used), hi_values], how="diagonal_relaxed")
+    loops = _loop_codes(parts, supplemental.get_column("loop_index"))
     supplemental = supplemental.join(loops, on="loop_index", **LEFT).with_columns(
         loop_segment_index="loop_index").sort("segment_index", "element_position")
 
@@ -119,33 +122,46 @@ def _loops(body: pl.DataFrame) -> pl.DataFrame:
     )
     # An SV1/SV2 without its own LX (none, or the LX already has one) still makes a line.
     service = segment_is("SV1", "SV2")
-    services = body.filter(service & pl.col("claim_index").is_not_null()).select(
-        "segment_index", "lx_index")
+    services = body.select("segment_index", "lx_index", "segment_id", "claim_index").filter(
+        service & pl.col("claim_index").is_not_null()).select("segment_index", "lx_index")
     orphans = services.filter(pl.col("lx_index").is_null()
                               | (pl.col("lx_index") == pl.col("lx_index").shift(1)))
     orphan_line = pl.col("segment_index").is_in(orphans.get_column("segment_index").implode())
     if orphans.height == 0:
         orphan_line = pl.lit(False)
+    other_payer = segment_is("SBR") & pl.col("claim_index").is_not_null()
+    # loops that no segment opens (often no 2320 or 2430 at all) are all null: no fill
+    present = body.select(other_payer=other_payer.any(), adjudication=segment_is("SVD").any()
+                          ).row(0, named=True)
+    absent = pl.lit(None, pl.Int64)
     body = body.with_columns(
-        line_index=open_loop(segment_is("LX") | orphan_line, ["CLM", *CLOSE_CLAIM]),
-        other_payer_index=open_loop(segment_is("SBR") & pl.col("claim_index").is_not_null(),
-                                    ["CLM", "LX", *CLOSE_CLAIM]),
-        adjudication_index=open_loop(segment_is("SVD"), ["LX", "CLM", *CLOSE_CLAIM]),
+        # without orphans, a line is exactly an LX loop
+        line_index=open_loop(segment_is("LX") | orphan_line, ["CLM", *CLOSE_CLAIM])
+        if orphans.height else pl.col("lx_index"),
+        other_payer_index=open_loop(other_payer, ["CLM", "LX", *CLOSE_CLAIM])
+        if present["other_payer"] else absent,
+        adjudication_index=open_loop(segment_is("SVD"), ["LX", "CLM", *CLOSE_CLAIM])
+        if present["adjudication"] else absent,
         loop_index=open_loop(segment_is(*LOOP_STARTERS) | orphan_line, ["SE"]),
     )
     return body.drop("lx_index")
 
 
-def _loop_codes(body: pl.DataFrame, parts: Parts) -> pl.DataFrame:
-    """``loop_code`` for each loop opener: NM1*<qualifier>, HL*<level>, or the segment id."""
+def _loop_codes(parts: Parts, wanted: pl.Series) -> pl.DataFrame:
+    """``loop_code`` for the loop openers in ``wanted`` (the loops of the supplemental values):
+    NM1*<qualifier>, HL*<level>, or the segment id."""
+    wanted = wanted.drop_nulls().unique()
+    if wanted.len() == 0:
+        return pl.DataFrame(schema={"loop_index": pl.Int64, "loop_code": pl.String})
+    is_wanted = pl.col("segment_index").is_in(wanted.implode())
     qualified = pl.concat([
-        parts.get("NM1", 1).select(loop_index="segment_index",
-                                   loop_code=pl.format("NM1*{}", "e01")),
-        parts.get("HL", 3).select(loop_index="segment_index",
-                                  loop_code=pl.format("HL*{}", "e03")),
+        parts.get("NM1", 1).filter(is_wanted).select(loop_index="segment_index",
+                                                     loop_code=pl.format("NM1*{}", "e01")),
+        parts.get("HL", 3).filter(is_wanted).select(loop_index="segment_index",
+                                                    loop_code=pl.format("HL*{}", "e03")),
     ])
     others = pl.concat([
-        parts.raw(segment_id).filter(pl.col("loop_index") == pl.col("segment_index"))
+        parts.raw(segment_id).filter(is_wanted & (pl.col("loop_index") == pl.col("segment_index")))
         .select(loop_index="segment_index", loop_code=pl.lit(segment_id))
         for segment_id in (*LOOP_STARTERS, "SV1", "SV2") if segment_id not in ("NM1", "HL")
     ])
@@ -154,13 +170,17 @@ def _loop_codes(body: pl.DataFrame, parts: Parts) -> pl.DataFrame:
 
 def _hierarchy(parts: Parts) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     """Each HL with the billing provider (2000A) and subscriber (2000B) HL above it."""
-    hl = parts.get("HL", 4)
+    hl = parts.get("HL", 3)
+    # HL rows are in file order, so a transaction's rows are adjacent: a fill restarted at
+    # each transaction's first HL stays inside it
+    new_tx = pl.col("tx_index").ne_missing(pl.col("tx_index").shift(1))
     hl = hl.with_columns(
-        billing_hl=pl.when(pl.col("e03") == "20").then(pl.col("segment_index"))
-        .forward_fill().over("tx_index"),
-        subscriber_hl=pl.when(pl.col("e03") == "22").then(pl.col("segment_index"))
-        .when(pl.col("e03") == "20").then(-1).forward_fill().over("tx_index")
-        .replace(-1, None),
+        billing_hl=without_sentinel(
+            pl.when(pl.col("e03") == "20").then(pl.col("segment_index"))
+            .when(new_tx).then(-1).forward_fill()),
+        subscriber_hl=without_sentinel(
+            pl.when(pl.col("e03") == "22").then(pl.col("segment_index"))
+            .when((pl.col("e03") == "20") | new_tx).then(-1).forward_fill()),
         patient_hl=pl.when(pl.col("e03") == "23").then(pl.col("segment_index")),
     )
     ids = hl.select("tx_index", parent_id="e01")
@@ -181,10 +201,13 @@ def _in_loops(frame: pl.DataFrame, openers: pl.DataFrame) -> pl.DataFrame:
 
 def _claims(parts: Parts, separators: Separators, used: list[pl.Series]):
     hl, notes = _hierarchy(parts)
-    clm, repair_notes = repair_components(parts.get("CLM", 20), ["e05"], separators)
+    clm, repair_notes = repair_components(parts.get("CLM", 9), ["e05"], separators)
     notes += repair_notes
     clm = split_components(clm, "e05", 3, separators, "f")
-    nm1 = parts.get("NM1", 9)
+    # the columns used, before the filters (a filter gathers every column)
+    nm1 = parts.get("NM1", 9).select("segment_index", "tx_index", "hl_index", "claim_index",
+                                     "line_index", "other_payer_index", "e01", "e03", "e04",
+                                     "e08", "e09")
     header_nm1 = nm1.filter(pl.col("claim_index").is_null())
     claim_nm1 = nm1.filter(pl.col("claim_index").is_not_null() & pl.col("line_index").is_null()
                            & pl.col("other_payer_index").is_null())
@@ -198,8 +221,10 @@ def _claims(parts: Parts, separators: Separators, used: list[pl.Series]):
     subscriber = name(header_nm1, "IL", "hl_index")
     payer = name(header_nm1, "PR", "hl_index")
     patient = name(header_nm1, "QC", "hl_index")
-    dmg = first_per(parts.get("DMG", 3), "loop_index")
-    sbr = first_per(parts.get("SBR", 9).filter(pl.col("claim_index").is_null()), "hl_index")
+    dmg = first_per(parts.get("DMG", 3).select("loop_index", "e02", "e03"), "loop_index")
+    sbr = first_per(parts.get("SBR", 9).select("hl_index", "claim_index", "e01", "e02", "e03",
+                                               "e09").filter(pl.col("claim_index").is_null()),
+                    "hl_index")
     pat = first_per(parts.get("PAT", 1), "hl_index")
     bht = first_per(parts.get("BHT", 6), "tx_index")
     refs = parts.get("REF", 2)
@@ -209,14 +234,14 @@ def _claims(parts: Parts, separators: Separators, used: list[pl.Series]):
     prv = first_per(_in_loops(parts.get("PRV", 3), rendering), "loop_index")
 
     claim_level = pl.col("loop_index") == pl.col("claim_index")
-    dates, date_used = pick(parts.get("DTP", 3).filter(claim_level), "claim_index",
+    dates, date_used = pick(parts.get("DTP", 3), "claim_index",
                             {"431": "onset_raw", "454": "initial_raw", "434": "statement_raw"},
-                            value="e03")
-    amounts, amount_used = pick(parts.get("AMT", 2).filter(claim_level), "claim_index",
-                                {"F5": "patient_paid_raw"})
-    claim_refs, ref_used = pick(refs.filter(claim_level), "claim_index", {
+                            value="e03", where=claim_level)
+    amounts, amount_used = pick(parts.get("AMT", 2), "claim_index",
+                                {"F5": "patient_paid_raw"}, where=claim_level)
+    claim_refs, ref_used = pick(refs, "claim_index", {
         "F8": "payer_claim_control_number", "G1": "prior_authorization_number",
-        "9F": "referral_number", "EA": "medical_record_number"})
+        "9F": "referral_number", "EA": "medical_record_number"}, where=claim_level)
     used += [billing_used, date_used, amount_used, ref_used]
 
     levels = hl.select(hl_index="segment_index", level="e03", billing_hl="billing_hl",
@@ -329,18 +354,21 @@ def _service_lines(parts: Parts, separators: Separators, used: list[pl.Series]):
     sv2, sv2_notes = repair_components(parts.get("SV2", 5), ["e02"], separators)
     notes += sv2_notes
     sv2 = split_components(sv2, "e02", 6, separators, "p")
-    sv1 = first_per(sv1, "line_index")
+    sv1 = first_per(sv1.select(  # the columns used, before the filter
+        "line_index", "segment_index", "line_number", "segment_id", "e02", "e03", "e04", "e05",
+        *[f"p{n}" for n in range(1, 7)], *[f"d{n}" for n in range(1, 5)]), "line_index")
     sv2 = first_per(sv2, "line_index")
     anchors = parts.get("LX", 1).filter(pl.col("line_index") == pl.col("segment_index"))
     orphans = pl.concat([parts.raw(s) for s in ("SV1", "SV2")]).filter(
         pl.col("line_index") == pl.col("segment_index"))
-    anchors = pl.concat([anchors, orphans], how="diagonal_relaxed").sort("segment_index")
+    if orphans.height:  # (rare) lines opened by their SV1/SV2, in file order among the LX
+        anchors = pl.concat([anchors, orphans], how="diagonal_relaxed").sort("segment_index")
 
     line_level = (pl.col("loop_index") == pl.col("line_index"))
-    dates, date_used = pick(parts.get("DTP", 3).filter(line_level), "line_index",
-                            {"472": "service_raw"}, value="e03")
-    refs, ref_used = pick(parts.get("REF", 2).filter(line_level), "line_index",
-                          {"6R": "line_item_control_number"})
+    dates, date_used = pick(parts.get("DTP", 3), "line_index",
+                            {"472": "service_raw"}, value="e03", where=line_level)
+    refs, ref_used = pick(parts.get("REF", 2), "line_index",
+                          {"6R": "line_item_control_number"}, where=line_level)
     used += [date_used, ref_used]
     rendering = first_per(parts.get("NM1", 9).filter(
         pl.col("line_index").is_not_null() & pl.col("adjudication_index").is_null()
@@ -357,14 +385,16 @@ def _service_lines(parts: Parts, separators: Separators, used: list[pl.Series]):
     sv1_fields = line_fields(sv1, "e02", "e03", "e04", {
         "pos": "e05", "d1": "d1", "d2": "d2", "d3": "d3", "d4": "d4"})
     sv2_fields = line_fields(sv2, "e03", "e04", "e05", {"revenue_code": "e01"})
-    fields = pl.concat([sv1_fields, sv2_fields], how="diagonal_relaxed").unique(
-        "line_index", keep="first", maintain_order=True)
-    frame = (anchors.select("line_index").join(fields, on="line_index", **LEFT)
-             .join(dates, on="line_index", **LEFT)
-             .join(refs, on="line_index", **LEFT)
-             .join(rendering.select("line_index", npi_qualifier="e08", npi="e09"),
-                   on="line_index", **LEFT)
-             .join(ndc.select("line_index", ndc_code="e03"), on="line_index", **LEFT))
+    if sv2_fields.height == 0:  # 837P: SV1 lines only, already one per line
+        fields = sv1_fields.with_columns(revenue_code=pl.lit(None, pl.String))
+    else:
+        fields = pl.concat([sv1_fields, sv2_fields], how="diagonal_relaxed").unique(
+            "line_index", keep="first", maintain_order=True)
+    frame = beside(anchors.select("line_index"), "line_index",
+                   (fields, "line_index"), (dates, "line_index"), (refs, "line_index"),
+                   (rendering.select("line_index", npi_qualifier="e08", npi="e09"),
+                    "line_index"),
+                   (ndc.select("line_index", ndc_code="e03"), "line_index"))
     frame = (pl.concat([anchors, frame.drop("line_index")], how="horizontal")
              .with_columns(
                  claim_segment_index="claim_index",
@@ -417,7 +447,7 @@ def _diagnoses(parts: Parts, separators: Separators):
     is_diagnosis = pl.col("qualifier").is_in(DIAGNOSIS_QUALIFIERS)
     diagnoses = values.filter(is_diagnosis & pl.col("claim_index").is_not_null()).with_columns(
         claim_segment_index="claim_index",
-        diagnosis_sequence=pl.int_range(1, pl.len() + 1, dtype=INT).over("claim_index"),
+        diagnosis_sequence=_running_number("claim_index"),
         diagnosis_code_qualifier="qualifier",
         diagnosis_code=pl.col("value").str.split_exact(separators.component, 1)
         .struct.field("field_0"),
@@ -431,6 +461,14 @@ def _diagnoses(parts: Parts, separators: Separators):
     return diagnoses, others, notes
 
 
+def _running_number(key: str) -> pl.Expr:
+    """1, 2, ... within each run of equal ``key`` values (rows in file order: a claim's rows
+    are adjacent)."""
+    row = pl.int_range(pl.len(), dtype=INT)
+    first = pl.when(pl.col(key).ne_missing(pl.col(key).shift(1))).then(row).forward_fill()
+    return row - first + 1
+
+
 def _other_payers(parts: Parts, used: list[pl.Series]):
     in_2320 = pl.col("other_payer_index").is_not_null() & pl.col("line_index").is_null()
     sbr = parts.get("SBR", 9).filter(pl.col("other_payer_index") == pl.col("segment_index"))
@@ -440,8 +478,8 @@ def _other_payers(parts: Parts, used: list[pl.Series]):
         parts.get("AMT", 2).filter(in_2320 & (pl.col("loop_index") == pl.col(
             "other_payer_index"))), "other_payer_index",
         {"D": "paid_raw", "EAF": "remaining_raw", "A8": "non_covered_raw"})
-    dates, date_used = pick(parts.get("DTP", 3).filter(in_2320), "other_payer_index",
-                            {"573": "adjudication_raw"}, value="e03")
+    dates, date_used = pick(parts.get("DTP", 3), "other_payer_index",
+                            {"573": "adjudication_raw"}, value="e03", where=in_2320)
     used += [amount_used, date_used]
     frame = (sbr.join(payer.select("other_payer_index", other_payer_id="e09",
                                    other_payer_name="e03"), on="other_payer_index", **LEFT)
@@ -510,6 +548,8 @@ def _other_payer_adjustments(parts: Parts):
 
 def _charge_balance(claims: pl.DataFrame, lines: pl.DataFrame) -> list[pl.DataFrame]:
     totals = sum_by(lines, "claim_index", "line_charge_amount", "line_total")
+    claims = claims.select("segment_index", "line_number", "segment_id", "claim_index",
+                           "patient_control_number", "claim_charge_amount")
     bad = claims.join(totals, on="claim_index", how="inner").filter(
         unbalanced(pl.col("claim_charge_amount"), pl.col("line_total")))
     return [dx.found(bad, "CLAIM_CHARGE_MISMATCH", pl.format(
@@ -518,7 +558,7 @@ def _charge_balance(claims: pl.DataFrame, lines: pl.DataFrame) -> list[pl.DataFr
         "line_total"))]
 
 
-def _structure(body: pl.DataFrame, parts: Parts, loops: pl.DataFrame) -> list[pl.DataFrame]:
+def _structure(body: pl.DataFrame, parts: Parts) -> list[pl.DataFrame]:
     notes = []
     for segment_id in ("LX", "SV1", "SV2", "SVD"):
         notes += out_of_place(parts.raw(segment_id).filter(pl.col("claim_index").is_null()),
@@ -547,10 +587,11 @@ def _supplemental(parts: Parts, used: list[pl.Series]) -> pl.DataFrame:
     frames = []
     for segment_id in QUALIFIED:
         position = 3 if segment_id == "DTP" else 2
-        frames.append(parts.get(segment_id, position)
-                      .filter(~pl.col("segment_index").is_in(taken.implode()))
-                      .with_columns(qualifier="e01", value=f"e{position:02d}",
-                                    element_position=pl.lit(position, INT)))
-    values = pl.concat(frames, how="diagonal_relaxed")
+        frames.append(parts.get(segment_id, position).select(
+            "segment_index", "segment_id", "tx_index", "hl_index", "claim_index", "line_index",
+            "loop_index", qualifier="e01", value=f"e{position:02d}",
+            element_position=pl.lit(position, INT)))
+    # one filter (one hash set of the values used) for all of them
+    values = pl.concat(frames).filter(~pl.col("segment_index").is_in(taken.implode()))
     return values.with_columns(parent_segment_index=pl.coalesce(
         "line_index", "claim_index", "hl_index", "tx_index"))

@@ -65,10 +65,12 @@ _EMPTY = pl.DataFrame(schema=DIAGNOSTICS)
 
 def found(rows: pl.DataFrame, code: str, message: pl.Expr | str) -> pl.DataFrame:
     """Diagnostic rows for each row of ``rows`` (a frame of segments), with ``message``."""
+    if rows.height == 0:  # the usual case for a check: no frame work
+        return _EMPTY
     severity = CODES[code][0]
     if isinstance(message, str):
         message = pl.lit(message)
-    if rows.height and max(rows.n_chunks("all")) > 1:
+    if max(rows.n_chunks("all")) > 1:
         # polars 2.1 can panic formatting columns chunked differently (an empty first chunk)
         rows = rows.rechunk()
     return rows.select(

@@ -15,7 +15,7 @@ import polars as pl
 
 from pipelines.x12 import diagnostics as dx
 from pipelines.x12.document import X12Error
-from pipelines.x12.frames import LEFT
+from pipelines.x12.frames import LEFT, without_sentinel
 from pipelines.x12.segments import Separators, split_elements
 
 ENVELOPE_IDS = ("ISA", "GS", "ST", "SE", "GE", "IEA")
@@ -74,10 +74,10 @@ def read_envelope(segments: pl.DataFrame, separators: Separators, specs: list[Pi
     many = len(specs) > 1
     after_se = (pl.col("segment_id") == "SE").shift(1, fill_value=False)
     outside = after_se | pl.col("segment_id").is_in(["GS", "GE", "ISA", "IEA"])
-    segments = segments.with_columns(
-        tx_index=pl.when(pl.col("segment_id") == "ST").then(pl.col("segment_index"))
+    segments = segments.with_columns(tx_index=without_sentinel(
+        pl.when(pl.col("segment_id") == "ST").then(pl.col("segment_index"))
         .when((outside | _first_of_piece()) if many else outside).then(-1)
-        .forward_fill().replace(-1, None))
+        .forward_fill()))
 
     env = _envelope_segments(segments, separators, carried_rows)
     # An ISA that does not declare the separators its piece is read with (one whose own
@@ -123,11 +123,13 @@ def _envelope_segments(segments: pl.DataFrame, separators: Separators, carried_r
         if carried_rows else pl.lit(False))
     return env.with_columns(
         carried=carried,
-        isa_index=pl.when(pl.col("segment_id") == "ISA").then(pl.col("segment_index"))
-        .when(_first_of_piece()).then(-1).forward_fill().replace(-1, None),
-        gs_index=pl.when(pl.col("segment_id") == "GS").then(pl.col("segment_index"))
-        .when(pl.col("segment_id").is_in(["ISA", "IEA"]) | _first_of_piece()).then(-1)
-        .forward_fill().replace(-1, None),
+        isa_index=without_sentinel(
+            pl.when(pl.col("segment_id") == "ISA").then(pl.col("segment_index"))
+            .when(_first_of_piece()).then(-1).forward_fill()),
+        gs_index=without_sentinel(
+            pl.when(pl.col("segment_id") == "GS").then(pl.col("segment_index"))
+            .when(pl.col("segment_id").is_in(["ISA", "IEA"]) | _first_of_piece()).then(-1)
+            .forward_fill()),
     )
 
 

@@ -20,9 +20,31 @@ def open_loop(starter: pl.Expr, closers: Iterable[str]) -> pl.Expr:
     A loop opens at a row where ``starter`` holds and closes at any segment id in ``closers``;
     the rows are in file order, so a forward fill carries the opening index down.
     """
-    return (pl.when(starter).then(pl.col("segment_index"))
-            .when(pl.col("segment_id").is_in(list(closers))).then(-1)
-            .forward_fill().replace(-1, None))
+    return without_sentinel(pl.when(starter).then(pl.col("segment_index"))
+                            .when(pl.col("segment_id").is_in(list(closers))).then(-1)
+                            .forward_fill())
+
+
+def without_sentinel(filled: pl.Expr) -> pl.Expr:
+    """A forward-filled index with the closing sentinel -1 turned back into null (a
+    ``replace``: a when/then would compute the fill twice)."""
+    return filled.replace(-1, None)
+
+
+def inside_transactions(segments: pl.DataFrame) -> pl.DataFrame:
+    """The segments with a ``tx_index``. Those without are usually only the envelope rows
+    before the first ST and after the last SE: then a slice (no copy) instead of a filter."""
+    outside = segments.get_column("tx_index").is_null().arg_true()
+    count, height = outside.len(), segments.height
+    if count == 0:
+        return segments
+    if count <= 64:
+        positions = outside.to_list()
+        head = next((n for n, position in enumerate(positions) if position != n), count)
+        tail = count - head
+        if positions[head:] == list(range(height - tail, height)):
+            return segments.slice(head, height - count)
+    return segments.filter(pl.col("tx_index").is_not_null())
 
 
 def segment_is(*ids: str) -> pl.Expr:
@@ -147,6 +169,7 @@ def cas_triplets(cas: pl.DataFrame, keep: list[str], separator: str) -> pl.DataF
     names = [f"e{n:02d}" for n in range(most + 1)]
     split = cas.select(*keep, pl.col("text").str.split_exact(separator, most)
                        .struct.rename_fields(names).struct.unnest())
+    numbers = [number for number in range(1, (most - 2) // 3 + 2) if 3 * number <= most]
     triplets = pl.concat([
         split.select(*keep, triplet_number=pl.lit(number, pl.Int64),
                      group_code=_element(pl.col("e01")),
@@ -154,11 +177,15 @@ def cas_triplets(cas: pl.DataFrame, keep: list[str], separator: str) -> pl.DataF
                      amount_raw=_element(pl.col(f"e{3 * number:02d}")),
                      quantity_raw=_element(pl.col(f"e{3 * number + 1:02d}"))
                      if 3 * number + 1 <= most else pl.lit(None, pl.String))
-        for number in range(1, (most - 2) // 3 + 2) if 3 * number <= most
+        for number in numbers
     ])
-    return triplets.filter(pl.col("reason_code").is_not_null()
-                           | pl.col("amount_raw").is_not_null()).sort(
-        "segment_index", "triplet_number")
+    triplets = triplets.filter(pl.col("reason_code").is_not_null()
+                               | pl.col("amount_raw").is_not_null())
+    if len(numbers) == 1:  # one triplet per segment: already in file order
+        return triplets
+    # the triplets of each number are in file order: a stable sort by segment puts them in
+    # (segment, number) order
+    return triplets.sort("segment_index", maintain_order=True)
 
 
 def _element(value: pl.Expr) -> pl.Expr:
@@ -168,8 +195,9 @@ def _element(value: pl.Expr) -> pl.Expr:
 def first_per(frame: pl.DataFrame, key: str) -> pl.DataFrame:
     """The first row of each ``key`` (rows are in file order, and ``key`` is a loop index:
     forward filled, so the rows of one value are next to each other)."""
-    present = frame.filter(pl.col(key).is_not_null())
-    return present.filter(pl.col(key).ne_missing(pl.col(key).shift(1)))
+    if frame.height == 0:
+        return frame
+    return frame.filter(pl.col(key).is_not_null() & pl.col(key).ne_missing(pl.col(key).shift(1)))
 
 
 def conform(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
@@ -180,12 +208,33 @@ def conform(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFr
     ])
 
 
+def beside(keys: pl.DataFrame, key: str, *rights: tuple[pl.DataFrame, str]) -> pl.DataFrame:
+    """``keys`` (its ``key`` column) with the other columns of each right frame beside it,
+    as left joins keeping the keys' order would give. Each right frame holds one row per
+    value of its key column (named with it). One whose keys are ``keys``'s, in the same order
+    (the usual case: both in file order, every key has its row), is put beside as it is;
+    the others are joined, on the key alone."""
+    column = keys.get_column(key)
+    aligned_ok = column.null_count() == 0
+    columns = [keys]
+    for right, right_key in rights:
+        values = right.get_column(right_key)
+        if (aligned_ok and values.len() == column.len() and values.dtype == column.dtype
+                and values.equals(column)):
+            columns.append(right.drop(right_key))
+        else:
+            columns.append(keys.select(key).join(right, left_on=key, right_on=right_key,
+                                                 **LEFT).drop(key))
+    return pl.concat(columns, how="horizontal")
+
+
 def with_envelope(frame: pl.DataFrame, transactions: pl.DataFrame) -> pl.DataFrame:
     return frame.join(transactions, on="tx_index", **LEFT)
 
 
 def sum_by(frame: pl.DataFrame, key: str, value: str, name: str) -> pl.DataFrame:
-    return frame.filter(pl.col(key).is_not_null()).group_by(key).agg(
+    # the two columns first, so the filter gathers only those
+    return frame.select(key, value).filter(pl.col(key).is_not_null()).group_by(key).agg(
         pl.col(value).sum().alias(name))
 
 

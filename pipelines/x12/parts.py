@@ -41,23 +41,33 @@ class Parts:
 
 
 def pick(values: pl.DataFrame, parent: str, mapping: Mapping[str, str],
-         value: str = "e02", qualifier: str = "e01") -> tuple[pl.DataFrame, pl.Series]:
+         value: str = "e02", qualifier: str = "e01", where: pl.Expr | None = None,
+         ) -> tuple[pl.DataFrame, pl.Series]:
     """Spread qualified values (REF, AMT, DTM, ...) into columns, one row per ``parent``.
 
     ``mapping`` maps a qualifier to a column name; the first value per parent and qualifier
-    wins (repeats stay in the supplemental table). Rows are in file order, so the first of a
-    parent is the one whose parent differs from the row before. Returns the frame and the
-    segment_index of the values used.
+    wins (repeats stay in the supplemental table). Only the rows where ``where`` holds are
+    looked at. Rows are in file order, so the first of a parent is the one whose parent
+    differs from the row before. Returns the frame and the segment_index of the values used.
     """
-    base = values.filter(pl.col(parent).is_not_null()
-                         & pl.col(qualifier).is_in(list(mapping))).select(
-        "segment_index", parent, qualifier, value)
-    wide = pl.DataFrame(schema={parent: values.schema[parent]})
-    used = [base.get_column("segment_index").clear()]
+    codes = list(mapping)
+    condition = pl.col(parent).is_not_null() & (
+        pl.col(qualifier) == codes[0] if len(codes) == 1 else pl.col(qualifier).is_in(codes))
+    columns = {"segment_index", parent, qualifier, value}
+    if where is not None:
+        condition = condition & where
+        columns.update(where.meta.root_names())
+    # the narrow columns first, so the filter gathers only those
+    base = values.select(*[c for c in values.columns if c in columns]).filter(condition)
+    if base.height == 0:  # (frames built from their schemas: no frame work)
+        schema = {parent: values.schema[parent]} | dict.fromkeys(
+            mapping.values(), values.schema[value])
+        return pl.DataFrame(schema=schema), base.get_column("segment_index")
+    wide, used = None, []
     for code, column in mapping.items():
-        rows = base.filter(pl.col(qualifier) == code)
+        rows = base if len(codes) == 1 else base.filter(pl.col(qualifier) == code)
         rows = rows.filter(pl.col(parent).ne_missing(pl.col(parent).shift(1)))
         used.append(rows.get_column("segment_index"))
-        wide = wide.join(rows.select(parent, pl.col(value).alias(column)), on=parent,
-                         how="full", coalesce=True)
+        rows = rows.select(parent, pl.col(value).alias(column))
+        wide = rows if wide is None else wide.join(rows, on=parent, how="full", coalesce=True)
     return wide, pl.concat(used)

@@ -13,9 +13,11 @@ from pipelines.x12 import diagnostics as dx
 from pipelines.x12.envelope import ENVELOPE_IDS
 from pipelines.x12.frames import (
     LEFT,
+    beside,
     cas_triplets,
     conform,
     first_per,
+    inside_transactions,
     open_loop,
     out_of_order_plan,
     out_of_place,
@@ -51,7 +53,7 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
         service_index=open_loop(segment_is("SVC"), ["CLP", "LX", "PLB", "SE", "ST"]),
         party_index=open_loop(segment_is("N1"), ["LX", "CLP", "PLB", "SE", "ST"]),
     )
-    body = segments.filter(pl.col("tx_index").is_not_null())
+    body = inside_transactions(segments)
     parts = Parts(body, separators, WIDTHS)
     notes: list[pl.DataFrame] = unknown_segments(body, KNOWN, "835")
     used: list[pl.Series] = []
@@ -96,8 +98,8 @@ def _payments(parts: Parts, transactions: pl.DataFrame, claims: pl.DataFrame,
     header = pl.col("claim_index").is_null()
     bpr = first_per(parts.get("BPR", 16).filter(header), "tx_index")
     trn = first_per(parts.get("TRN", 4).filter(header), "tx_index")
-    dtm, dtm_used = pick(parts.get("DTM", 2).filter(header), "tx_index",
-                         {"405": "production_raw"})
+    dtm, dtm_used = pick(parts.get("DTM", 2), "tx_index", {"405": "production_raw"},
+                         where=header)
     n1 = parts.get("N1", 4)
     payer = first_per(n1.filter(pl.col("e01") == "PR"), "tx_index")
     payee = first_per(n1.filter(pl.col("e01") == "PE"), "tx_index")
@@ -158,18 +160,20 @@ def _claim_payments(parts: Parts, used: list[pl.Series]):
                         check_sortedness=False).with_columns(
         header_number=pl.when(pl.col("lx_tx") == pl.col("tx_index")).then("header_number"))
     claim_level = pl.col("claim_index").is_not_null() & pl.col("service_index").is_null()
-    nm1 = parts.get("NM1", 9).filter(claim_level).unique(
-        ["claim_index", "e01"], keep="first", maintain_order=True)
+    nm1 = parts.get("NM1", 9).select("claim_index", "service_index", "e01", "e03", "e04",
+                                     "e08", "e09").filter(claim_level)
 
     def party(qualifier: str, **columns: str) -> pl.DataFrame:
-        return nm1.filter(pl.col("e01") == qualifier).select(
+        """The claim's first NM1 with this qualifier (a claim's rows are adjacent)."""
+        return first_per(nm1.filter(pl.col("e01") == qualifier), "claim_index").select(
             "claim_index", **{name: pl.col(source) for name, source in columns.items()},
             **({"__npi_qualifier": pl.col("e08")} if qualifier == "82" else {}))
 
-    dtm, dtm_used = pick(parts.get("DTM", 2).filter(claim_level), "claim_index",
-                         {"232": "from_raw", "233": "to_raw", "050": "received_raw"})
-    amt, amt_used = pick(parts.get("AMT", 2).filter(claim_level), "claim_index",
-                         {"AU": "coverage_raw", "I": "interest_raw"})
+    dtm, dtm_used = pick(parts.get("DTM", 2), "claim_index",
+                         {"232": "from_raw", "233": "to_raw", "050": "received_raw"},
+                         where=claim_level)
+    amt, amt_used = pick(parts.get("AMT", 2), "claim_index",
+                         {"AU": "coverage_raw", "I": "interest_raw"}, where=claim_level)
     used += [dtm_used, amt_used]
     moa = first_per(parts.get("MOA", 2).filter(claim_level), "claim_index").select(
         "claim_index", moa01="e01", moa02="e02")
@@ -180,21 +184,16 @@ def _claim_payments(parts: Parts, used: list[pl.Series]):
 
     # Joins run on the narrow key; every right side has one row per claim, so the result
     # lines up with ``clp`` row for row and is put beside it.
-    frame = (clp.select("segment_index")
-             .join(party("QC", patient_member_id="e09", patient_last_name="e03",
-                         patient_first_name="e04"), left_on="segment_index",
-                   right_on="claim_index", **LEFT)
-             .join(party("IL", subscriber_member_id="e09", subscriber_last_name="e03",
-                         subscriber_first_name="e04"), left_on="segment_index",
-                   right_on="claim_index", **LEFT)
-             .join(rendering, left_on="segment_index", right_on="claim_index", **LEFT)
-             .join(party("TT", crossover_payer_name="e03", crossover_payer_id="e09"),
-                   left_on="segment_index", right_on="claim_index", **LEFT)
-             .join(dtm, left_on="segment_index", right_on="claim_index", **LEFT)
-             .join(amt, left_on="segment_index", right_on="claim_index", **LEFT)
-             .join(moa, left_on="segment_index", right_on="claim_index", **LEFT)
-             .join(mia, left_on="segment_index", right_on="claim_index", **LEFT)
-             .join(lines, left_on="segment_index", right_on="claim_index", **LEFT))
+    frame = beside(
+        clp.select("segment_index"), "segment_index",
+        *[(right, "claim_index") for right in (
+            party("QC", patient_member_id="e09", patient_last_name="e03",
+                  patient_first_name="e04"),
+            party("IL", subscriber_member_id="e09", subscriber_last_name="e03",
+                  subscriber_first_name="e04"),
+            rendering,
+            party("TT", crossover_payer_name="e03", crossover_payer_id="e09"),
+            dtm, amt, moa, mia, lines)])
     frame = (pl.concat([clp.with_columns(payment_segment_index="tx_index"),
                         frame.drop("segment_index")], how="horizontal")
              .with_columns(
@@ -234,17 +233,15 @@ def _service_payments(parts: Parts, separators: Separators, used: list[pl.Series
     svc = split_components(svc, "e01", 6, separators, "p")
     svc = split_components(svc, "e06", 6, separators, "o")
     line_level = pl.col("service_index").is_not_null()
-    dtm, dtm_used = pick(parts.get("DTM", 2).filter(line_level), "service_index",
-                         {"472": "d472", "150": "d150", "151": "d151"})
-    ref, ref_used = pick(parts.get("REF", 2).filter(line_level), "service_index",
-                         {"6R": "line_item_control_number"})
-    amt, amt_used = pick(parts.get("AMT", 2).filter(line_level), "service_index",
-                         {"B6": "allowed_raw"})
+    dtm, dtm_used = pick(parts.get("DTM", 2), "service_index",
+                         {"472": "d472", "150": "d150", "151": "d151"}, where=line_level)
+    ref, ref_used = pick(parts.get("REF", 2), "service_index",
+                         {"6R": "line_item_control_number"}, where=line_level)
+    amt, amt_used = pick(parts.get("AMT", 2), "service_index", {"B6": "allowed_raw"},
+                         where=line_level)
     used += [dtm_used, ref_used, amt_used]
-    values = (svc.select("segment_index")
-              .join(dtm, left_on="segment_index", right_on="service_index", **LEFT)
-              .join(ref, left_on="segment_index", right_on="service_index", **LEFT)
-              .join(amt, left_on="segment_index", right_on="service_index", **LEFT))
+    values = beside(svc.select("segment_index"), "segment_index", (dtm, "service_index"),
+                    (ref, "service_index"), (amt, "service_index"))
     frame = (pl.concat([svc, values.drop("segment_index")], how="horizontal")
              .with_columns(
                  payment_segment_index="tx_index", claim_segment_index="claim_index",
@@ -302,6 +299,7 @@ def _remarks(parts: Parts) -> pl.DataFrame:
                      element_position=pl.lit(position))
         for frame, source, positions in ((moa, "MOA", range(3, 8)),
                                          (mia, "MIA", (5, 20, 21, 22, 23)))
+        if frame.height
         for position in positions
     ]
     remarks = pl.concat([lq, *from_claims], how="vertical_relaxed").filter(
@@ -410,9 +408,9 @@ def _structure(body: pl.DataFrame, parts: Parts) -> list[pl.DataFrame]:
 
 def _supplemental(parts: Parts, used: list[pl.Series]) -> pl.DataFrame:
     taken = pl.concat(used) if used else pl.Series("segment_index", [], pl.Int64)
-    frames = [parts.get(segment_id, 2).filter(~pl.col("segment_index").is_in(taken.implode()))
-              for segment_id in QUALIFIED]
-    values = pl.concat(frames)
+    # one filter (one hash set of the values used) for all of them
+    values = pl.concat([parts.get(segment_id, 2) for segment_id in QUALIFIED]).filter(
+        ~pl.col("segment_index").is_in(taken.implode()))
     n1 = parts.get("N1", 1).select(party_index="segment_index", party_code="e01")
     return (values.join(n1, on="party_index", **LEFT)
             .with_columns(

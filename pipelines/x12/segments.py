@@ -64,7 +64,12 @@ def open_source(source: Path | bytes, head_size: int = 65536) -> Source:
     notes: tuple[pl.DataFrame, ...] = ()
     if _is_utf16(data[:4]):
         encoding = _utf16_encoding(data)
-        data = data.decode(encoding).lstrip("\ufeff").encode("utf-8")
+        try:
+            data = data.decode(encoding).lstrip("\ufeff").encode("utf-8")
+        except UnicodeDecodeError as error:
+            raise X12Error("NOT_X12", f"the file looks like {encoding.upper()} text but does "
+                           f"not decode as such ({error.reason} at byte {error.start})"
+                           ) from None
         notes = (dx.one("TEXT_ENCODING", f"decoded from {encoding.upper()}"),)
     data = data.removeprefix(b"\xef\xbb\xbf")
     return Source(data=data, path=None, head=data[:head_size], notes=notes)
@@ -238,7 +243,8 @@ def as_utf8(data: bytes) -> bytes:
     return data
 
 
-def tokenize(datas: list[bytes], separators: Separators, newline: str) -> pl.DataFrame:
+def tokenize(datas: list[bytes], separators: Separators, newline: str, *,
+             index_offset: int = 0, line_offset: int = 0) -> pl.DataFrame:
     """One row per segment of each buffer in ``datas`` (UTF-8, see ``as_utf8``), all in one pass.
 
     Columns: ``piece`` (position in ``datas``), ``local_index`` (0-based among the piece's
@@ -247,9 +253,12 @@ def tokenize(datas: list[bytes], separators: Separators, newline: str) -> pl.Dat
     lines) are dropped; leading whitespace (newlines and indentation after a terminator) is
     removed. The buffers are joined with a marker segment between them, so the split is one
     CSV read with the segment terminator as line end, whatever the number of buffers.
+    With a single buffer, ``index_offset`` and ``line_offset`` are added to ``local_index``
+    and ``line_number`` (a chunk numbered as part of its file).
     """
     terminator = separators.segment
-    marker = next((m for m in _MARKERS if not any(m in data for data in datas)), None)
+    marker = (next((m for m in _MARKERS if not any(m in data for data in datas)), None)
+              if len(datas) > 1 else None)
     field_separator = _absent_byte(datas, terminator)
     if (marker is None and len(datas) > 1) or field_separator is None:
         return _tokenize_apart(datas, separators, newline)
@@ -265,7 +274,9 @@ def tokenize(datas: list[bytes], separators: Separators, newline: str) -> pl.Dat
     segment_id = (pl.col("text").str.split_exact(separators.element, 0).struct.field("field_0")
                   .str.strip_chars_end(WHITESPACE).cast(pl.Categorical))
     if len(datas) == 1:  # one piece (a file or a chunk): fewer steps
-        return _tokenize_one(raw, separators, newline)
+        return _tokenize_one(raw, separators, newline, index_offset, line_offset)
+    if index_offset or line_offset:
+        raise ValueError("offsets apply to a single buffer only")
     if len(datas) > 1:
         is_marker = (pl.col("text") == marker.decode()).fill_null(False)
         raw = raw.with_columns(is_marker=is_marker).with_columns(
@@ -290,7 +301,8 @@ def tokenize(datas: list[bytes], separators: Separators, newline: str) -> pl.Dat
     return segments.collect()
 
 
-def _tokenize_one(raw: pl.LazyFrame, separators: Separators, newline: str) -> pl.DataFrame:
+def _tokenize_one(raw: pl.LazyFrame, separators: Separators, newline: str,
+                  index_offset: int = 0, line_offset: int = 0) -> pl.DataFrame:
     """``tokenize`` for a single buffer (a file or a chunk), with two shortcuts for the usual
     shape: a newline, if any, right after each terminator (so the newlines of a row are all
     leading ones), and segment ids without trailing whitespace."""
@@ -298,31 +310,46 @@ def _tokenize_one(raw: pl.LazyFrame, separators: Separators, newline: str) -> pl
     terminator = separators.segment
     if terminator in "\r\n":  # one segment per line; empty lines are rows too
         lines = raw.select(text=pl.col("text").str.strip_chars_start(WHITESPACE),
-                           line_number=row + 1)
+                           line_number=row + (1 + line_offset))
+        segments = _segment_rows(lines, separators, index_offset).collect()
     else:
         counted = raw.select(
             text=pl.col("text").str.strip_chars_start(WHITESPACE),
             newlines=_newlines("text", newline),
             leading_only=pl.col("text").str.starts_with(newline),
-        ).collect()
+        )
         newlines = pl.col("newlines")
+        # read as if every newline of a row were a leading one (the usual shape), checking
+        # that in the same pass; otherwise count the leading ones (those stripped off)
         simple = counted.select(((newlines == 0) | ((newlines == 1) & pl.col("leading_only")))
-                                .all()).item()
-        leading = newlines if simple else newlines - _newlines("text", newline)
-        lines = counted.lazy().select(
-            "text", line_number=1 + newlines.cum_sum() - newlines + leading)
-    segments = lines.filter(pl.col("text") != "").select(
-        piece=pl.lit(0, pl.UInt32), local_index=row, line_number="line_number",
-        segment_id=pl.col("text").str.split_exact(separators.element, 0)
-        .struct.field("field_0").cast(pl.Categorical),
-        text="text",
-    ).collect()
+                                .all())
+        lines = counted.select("text", line_number=(1 + line_offset) + newlines.cum_sum())
+        segments, simple = pl.collect_all([_segment_rows(lines, separators, index_offset),
+                                           simple])
+        if not simple.item():
+            leading = newlines - _newlines("text", newline)
+            lines = counted.select(
+                "text", line_number=(1 + line_offset) + newlines.cum_sum() - newlines + leading)
+            segments = _segment_rows(lines, separators, index_offset).collect()
     ids = segments.get_column("segment_id").unique().cast(pl.String).drop_nulls().to_list()
     if any(value != value.rstrip(WHITESPACE) for value in ids):  # rare: "SE *..."
         segments = segments.with_columns(segment_id=pl.col("text").str.split_exact(
             separators.element, 0).struct.field("field_0").str.strip_chars_end(WHITESPACE)
             .cast(pl.Categorical))
     return segments
+
+
+def _segment_rows(lines: pl.LazyFrame, separators: Separators, index_offset: int,
+                  ) -> pl.LazyFrame:
+    """The non-empty rows of ``lines`` (columns ``text`` and ``line_number``) as segments."""
+    row = pl.int_range(pl.len(), dtype=pl.Int64)
+    return lines.filter(pl.col("text") != "").select(
+        piece=pl.lit(0, pl.UInt32), local_index=row + index_offset if index_offset else row,
+        line_number="line_number",
+        segment_id=pl.col("text").str.split_exact(separators.element, 0)
+        .struct.field("field_0").cast(pl.Categorical),
+        text="text",
+    )
 
 
 def _tokenize_apart(datas: list[bytes], separators: Separators, newline: str) -> pl.DataFrame:
@@ -373,6 +400,9 @@ def _line_number(terminator: str, newline: str, pieces: bool = True) -> pl.Expr:
 def split_elements(part: pl.DataFrame, count: int, separators: Separators) -> pl.DataFrame:
     """Add element columns e01..e<count> (empty elements are null) to a frame of segments."""
     names = [f"e{n:02d}" for n in range(count + 1)]
+    if part.height == 0:  # (a frame built from its schema: no frame work)
+        schema = {name: dtype for name, dtype in part.schema.items() if name != "text"}
+        return pl.DataFrame(schema=schema | dict.fromkeys(names[1:], pl.String))
     return part.with_columns(
         pl.col("text").str.split_exact(separators.element, count)
         .struct.rename_fields(names).struct.unnest()
@@ -414,13 +444,17 @@ def repair_components(part: pl.DataFrame, columns: list[str], separators: Separa
         return part, []
     pattern = r"^[A-Za-z0-9]{1,3}([" + re.escape(alternates) + r"])"
     declared = separators.component
-    lacking = part.select([pl.col(c).str.contains(declared, literal=True).not_()
-                           .fill_null(False) for c in columns])
+    # a suspect lacks the declared separator and holds another one (a cheap literal test
+    # before the pattern); one pass tells which columns have any
+    lacking = part.select([(pl.col(c).str.contains(declared, literal=True).not_()
+                            & pl.col(c).str.contains_any(list(alternates))).fill_null(False)
+                           for c in columns])
+    suspected = lacking.select(pl.all().any()).row(0, named=True)
     notes = []
     for column in columns:
-        suspects = part.filter(lacking.get_column(column))  # usually none: cheap
-        if suspects.height == 0:
+        if not suspected[column]:
             continue
+        suspects = part.filter(lacking.get_column(column))
         found = suspects.select("piece", "segment_index", "line_number", "segment_id",
                                 alternate=pl.col(column).str.extract(pattern, 1)
                                 ).filter(pl.col("alternate").is_not_null())

@@ -136,3 +136,16 @@ def test_chunks_read_on_several_threads_come_back_in_order(tmp_path, workers):
     whole = read_x12_batch([path])[0]
     assert [d.code for d in whole.diagnostics] == ["GE_COUNT_MISMATCH"]
     assert_same_document(chunks.read_in_chunks(path, 2500, str(path), workers=workers), whole)
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_every_chunk_is_read_and_the_end_comes_with_the_last(tmp_path, bom):
+    path = _many_transactions(tmp_path, 30)
+    path.write_bytes(bom + path.read_bytes())
+    whole = read_x12_batch([path])[0]
+    size = path.stat().st_size
+    parts = list(iter_x12(path, chunk_bytes=-(-size // 4)))
+    # four blocks: the transactions cut by the fourth one travel with it (no fifth, small one)
+    assert len(parts) == 4
+    assert sum(part.claims for part in parts) == whole.claims > 0
+    assert_same_document(chunks.merge(parts, str(path)), whole)

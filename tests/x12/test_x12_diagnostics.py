@@ -161,6 +161,14 @@ def test_envelope_without_transaction():
     assert error_of("\n".join(lines).encode()).code == "NO_TRANSACTIONS"
 
 
+def test_utf16_that_does_not_decode_is_a_clear_error():
+    # looks like UTF-16 (a BOM, then zero bytes) but ends in the middle of a character
+    data = fixture_text("835_synthetic.x12").encode("utf-16-be")[:1421]
+    error = error_of(data)
+    assert error.code == "NOT_X12"
+    assert "UTF-16-BE" in error.message and "does not decode" in error.message
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cut=st.integers(min_value=0, max_value=2600), junk=st.binary(max_size=40))
 def test_any_damage_is_reported_never_raised(cut, junk):
