@@ -48,7 +48,13 @@ def run_pipeline(force: bool | None = None) -> RunSummary:
     with _instance() as instance:
         result = job.execute_in_process(
             instance=instance, raise_on_error=False,
-            run_config={"ops": {"ingest_inbox": {"config": {"force": force}}}},
+            run_config={
+                "ops": {"ingest_inbox": {"config": {"force": force}}},
+                # Dagster's per-event DEBUG lines drown the summary; REVAUDIT_LOG_LEVEL=DEBUG
+                # brings them back.
+                "loggers": {"console": {"config": {
+                    "log_level": os.environ.get("REVAUDIT_LOG_LEVEL", "INFO").upper()}}},
+            },
         )
     evaluations = result.get_asset_check_evaluations()
     failed_checks = [e.asset_check_key.to_user_string() for e in evaluations if not e.passed]
