@@ -568,12 +568,14 @@ def _structure(body: pl.DataFrame, parts: Parts) -> list[pl.DataFrame]:
     notes += out_of_place(orphans, "appears without its LX (2400 service line loop)")
     checked = {*NAME_ORDER, *CLAIM_ORDER, *LINE_ORDER}
     name_loops = parts.raw("NM1").get_column("segment_index").implode()
-    # one pass picks the rows the three order checks look at
+    # one pass picks the rows the three order checks look at, materialized once (cheaper
+    # than leaving it to collect_all's shared-subplan cache)
     rows = body.lazy().filter(pl.col("segment_id").is_in(checked)).select(
         "segment_index", "line_number", "segment_id",
         name_loop=pl.when(pl.col("loop_index").is_in(name_loops)).then("loop_index"),
         claim_loop=pl.when(pl.col("loop_index") == pl.col("claim_index")).then("loop_index"),
-        line_loop=pl.when(pl.col("loop_index") == pl.col("line_index")).then("loop_index"))
+        line_loop=pl.when(pl.col("loop_index") == pl.col("line_index")).then("loop_index"),
+    ).collect(engine="in-memory")
     notes += pl.collect_all([
         out_of_order_plan(rows, "name_loop", NAME_ORDER, "name (NM1)"),
         out_of_order_plan(rows, "claim_loop", CLAIM_ORDER, "2300 claim"),

@@ -21,6 +21,9 @@ from pipelines.x12.document import X12Error
 
 LEFT = {"how": "left", "maintain_order": "left"}  # keep the left frame's order
 WHITESPACE = " \t\r\n\ufeff\x00"
+# Lazy plans are collected by the in-memory engine: the default ("auto") takes the streaming
+# engine for some plans, which costs more CPU on these (measured: a few % of a file's reading).
+IN_MEMORY = "in-memory"
 _ST_HEAD = re.compile(
     rb"ST(?P<e>[^A-Za-z0-9\s])\d{3}(?P=e)[A-Za-z0-9 ]+(?:(?P=e)[A-Za-z0-9.]*)*"
     rb"(?P<t>[^A-Za-z0-9 ])")
@@ -298,7 +301,7 @@ def tokenize(datas: list[bytes], separators: Separators, newline: str, *,
         text="stripped",
     ).with_columns(segment_id=segment_id).select(
         "piece", "local_index", "line_number", "segment_id", "text")
-    return segments.collect()
+    return segments.collect(engine=IN_MEMORY)
 
 
 def _tokenize_one(raw: pl.LazyFrame, separators: Separators, newline: str,
@@ -311,7 +314,7 @@ def _tokenize_one(raw: pl.LazyFrame, separators: Separators, newline: str,
     if terminator in "\r\n":  # one segment per line; empty lines are rows too
         lines = raw.select(text=pl.col("text").str.strip_chars_start(WHITESPACE),
                            line_number=row + (1 + line_offset))
-        segments = _segment_rows(lines, separators, index_offset).collect()
+        segments = _segment_rows(lines, separators, index_offset).collect(engine=IN_MEMORY)
     else:
         counted = raw.select(
             text=pl.col("text").str.strip_chars_start(WHITESPACE),
@@ -325,12 +328,12 @@ def _tokenize_one(raw: pl.LazyFrame, separators: Separators, newline: str,
                                 .all())
         lines = counted.select("text", line_number=(1 + line_offset) + newlines.cum_sum())
         segments, simple = pl.collect_all([_segment_rows(lines, separators, index_offset),
-                                           simple])
+                                           simple], engine=IN_MEMORY)
         if not simple.item():
             leading = newlines - _newlines("text", newline)
             lines = counted.select(
                 "text", line_number=(1 + line_offset) + newlines.cum_sum() - newlines + leading)
-            segments = _segment_rows(lines, separators, index_offset).collect()
+            segments = _segment_rows(lines, separators, index_offset).collect(engine=IN_MEMORY)
     ids = segments.get_column("segment_id").unique().cast(pl.String).drop_nulls().to_list()
     if any(value != value.rstrip(WHITESPACE) for value in ids):  # rare: "SE *..."
         segments = segments.with_columns(segment_id=pl.col("text").str.split_exact(
