@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import multiprocessing
 import os
 import shutil
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -92,31 +93,45 @@ def generate(out: Path, *, seed: int, clients: int = 2, months: int = 12,
 
 
 def _in_parallel(jobs: list[tuple], workers: int) -> list[ClientResult]:
-    """Clients in worker processes; their PM exports converted here as each one finishes.
+    """Clients, and the conversion of their PM exports, as tasks for one pool of processes.
 
-    This process is idle while the workers simulate, so the conversions (and loading the PM
-    writer, which needs polars, once a worker has finished and a core is free) overlap the
-    clients still running instead of lengthening the slowest one.
+    A workbook conversion can cost more than simulating its client, so conversions are tasks
+    like the clients, not this process's: a waiting conversion goes to the next free worker
+    before another client starts, and the clients whose conversion costs most are simulated
+    first (longest work first), so that no core idles at the end.
     """
     out = jobs[0][0]
-    vendor = {job[2] for job in jobs if pm_export_of(template_of(job[2]))[0] != "canonical"}
+    clients = sorted(jobs, key=_work_ahead, reverse=True)
+    conversions: list[tuple[int, ClientResult]] = []
     done: dict[int, ClientResult] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending = {pool.submit(_generate_client, job): job[2]
-                   for job in sorted(jobs, key=_work_ahead, reverse=True)}
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+    # spawn, not fork: the workers run polars, whose thread pool does not survive a fork of a
+    # process that has used it (a test run, a notebook)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        running: dict = {}
+        while clients or conversions or running:
+            while len(running) < workers and (conversions or clients):
+                if conversions:
+                    index, result = conversions.pop(0)
+                    running[pool.submit(_finish_pm, out, result)] = (index, False)
+                else:
+                    job = clients.pop(0)
+                    running[pool.submit(_generate_client, job)] = (job[2], True)
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
-                index = pending.pop(future)
-                done[index] = _finish_pm(out, future.result())
-            if vendor & set(pending.values()):
-                _pm_writer()  # needed soon, loaded while this core has nothing else to do
+                index, generated = running.pop(future)
+                result = future.result()
+                if generated and result.pm_profile != "canonical":
+                    conversions.append((index, result))
+                    conversions.sort(key=lambda c: CONVERSION_COST.get(c[1].pm_profile, 1),
+                                     reverse=True)
+                else:
+                    done[index] = _finish_pm(out, result) if generated else result
     return [done[job[2]] for job in jobs]
 
 
 # Relative cost of converting a practice's canonical PM CSVs to its export profile (a
-# workbook costs most). The clients with the most work start first, so that the last to
-# finish are those with no conversion left for this process, and no core idles at the end.
+# workbook costs most).
 CONVERSION_COST = {"canonical": 0, "visit_billing": 1, "charge_detail": 2}
 
 
