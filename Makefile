@@ -29,6 +29,7 @@ test: install  ## Install and run every check and test
 bench: uv  ## Benchmarks (results in benchmarks/results/)
 	$(UV) sync --frozen --group bench
 	$(UV) run --frozen --group bench python benchmarks/x12_bench.py
+	$(UV) run --frozen --group bench python benchmarks/x12_floor.py
 	$(UV) run --frozen --group bench python benchmarks/synth_bench.py
 	$(UV) run --frozen --group bench python benchmarks/dbt_bench.py
 
