@@ -120,14 +120,21 @@ def _chunks(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
         return
     with ThreadPoolExecutor(workers, thread_name_prefix="x12-chunk") as pool:
         pending: deque = deque()
-        for job in jobs:
-            pending.append(pool.submit(job))
-            if len(pending) > workers:
+        while True:
+            # the next chunk is tokenized (here, beside the chunk still being read) only when
+            # a worker is free for it: no tokenized chunk waits in a queue, holding memory
+            if len(pending) >= workers:
                 document = pending.popleft().result()
                 yield document
                 if document.error is not None:
                     _cancel(pending)
                     return
+                continue
+            job = next(jobs, None)
+            if job is None:
+                break
+            pending.append(pool.submit(job))
+            del job
         while pending:
             document = pending.popleft().result()
             yield document
@@ -149,7 +156,8 @@ def _jobs(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
     header: pl.DataFrame | None = None  # open ISA/GS segments, carried into the next chunk
     carry = Carry()
     segment_offset = line_offset = 0
-    for data, block_separators, end, switch in _blocks(reader, separators, chunk_bytes):
+    for holder, block_separators, end, switch in _blocks(reader, separators, chunk_bytes):
+        data = holder.pop()
         findings = list(notes) if segment_offset == 0 else []
         if switch is not None:
             header, carry = None, Carry()
@@ -160,11 +168,14 @@ def _jobs(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
             prefix = ("".join(text + block_separators.segment
                               for text in header.get_column("text"))).encode()
         carried = header.height if header is not None else 0
+        lines = data.count(newline.encode())
         try:
             # numbered as in the whole file: the carried rows come first, before the offset
-            segments = tokenize([as_utf8(prefix + data)], block_separators, newline,
+            text, data = as_utf8(prefix + data if prefix else data), None
+            segments = tokenize([text], block_separators, newline,
                                 index_offset=segment_offset - carried,
                                 line_offset=line_offset - prefix.count(newline.encode()))
+            del text  # (not kept while the chunk waits for a worker or is read)
             segments = _renumber(segments, header, carried)
             following = (carry_after(segments, block_separators, carried, carry)
                          if end == END_OF_CHUNK else Carry())
@@ -175,28 +186,33 @@ def _jobs(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
         except DEFECTS as error:
             yield partial(read_failed, file_name, error)
             return
-        yield partial(_read_chunk, segments, block_separators, PieceSpec(end, True, 0),
+        job = partial(_read_chunk, [segments], block_separators, PieceSpec(end, True, 0),
                       carried, carry, findings, file_name)
         carry = following
         segment_offset += segments.height - carried
-        line_offset += data.count(newline.encode())
+        line_offset += lines
+        del segments  # (the job holds the only reference)
+        yield job
 
 
-def _read_chunk(segments: pl.DataFrame, separators: Separators, spec: PieceSpec,
+def _read_chunk(held: list[pl.DataFrame], separators: Separators, spec: PieceSpec,
                 carried: int, carry: Carry, findings: list[pl.DataFrame],
                 file_name: str | None) -> X12Document:
+    """Read a chunk's segments (``held``, emptied: no reference is kept while they are read,
+    so the reader frees them as soon as it has taken what it needs)."""
     try:
-        result = read_group(segments, separators, [spec], carried_rows=carried, carry=carry)
+        result = read_group(held.pop(), separators, [spec], carried_rows=carried, carry=carry)
         return single_document(result, file_name, findings)
     except DEFECTS as error:  # a reader defect: reported on this file, not raised
         return read_failed(file_name, error)
 
 
 def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
-            ) -> Iterator[tuple[bytes, Separators, str, tuple | None]]:
-    """(bytes, their separators, how the block ends, findings when it starts an interchange
+            ) -> Iterator[tuple[list[bytes], Separators, str, tuple | None]]:
+    """([bytes], their separators, how the block ends, findings when it starts an interchange
     with other separators): cut just before an ST that is not the first of the buffer, or at
-    an ISA declaring other separators."""
+    an ISA declaring other separators. The bytes come in a list the caller empties: this
+    generator keeps no reference to them while the caller reads them."""
     pending, switch, first = b"", None, True
     while True:
         block = reader.read(chunk_bytes)
@@ -209,7 +225,7 @@ def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
         cuts = interchange_cuts(buffer, separators)
         while cuts:  # another interchange's separators: cut there
             here = cuts[0]
-            yield buffer[:here.start], separators, END_OF_INTERCHANGES, switch
+            yield [buffer[:here.start]], separators, END_OF_INTERCHANGES, switch
             buffer = buffer[here.start:]
             separators = here.separators
             switch = (("INTERCHANGE_SEPARATORS_DIFFER", differ_message(separators)),
@@ -217,14 +233,15 @@ def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
             cuts = interchange_cuts(buffer, separators)
         if at_end:
             if buffer:
-                yield buffer, separators, END_OF_FILE, switch
+                yield [buffer], separators, END_OF_FILE, switch
             return
         cut = _last_transaction_start(buffer, separators)
         if cut is None:
             pending = buffer
             continue
-        pending = buffer[cut:]
-        yield buffer[:cut], separators, END_OF_CHUNK, switch
+        pending, chunk = buffer[cut:], [buffer[:cut]]
+        del buffer, block
+        yield chunk, separators, END_OF_CHUNK, switch
         switch = None
 
 
@@ -282,7 +299,12 @@ def _open_envelope(segments: pl.DataFrame) -> pl.DataFrame:
         last_gs = envelope.filter(pl.col("segment_id").is_in(["GS", "GE", "ISA"])).tail(1)
         if last_gs.height and last_gs.item(0, "segment_id") == "GS":
             rows.append(last_gs)
-    return pl.concat(rows) if rows else segments.clear()
+    if not rows:
+        return segments.clear()
+    # its own copy of the text (a filtered view would keep the chunk's whole text alive)
+    header = pl.concat(rows)
+    return header.with_columns(pl.Series("text", header.get_column("text").to_list(),
+                                         pl.String))
 
 
 def single_document(result, file_name: str | None, notes: list[pl.DataFrame]) -> X12Document:

@@ -66,6 +66,7 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     version: such a piece is 837I when it has SV2 service lines and no SV1, else 837P (the
     mapping is completed in place)."""
     body = _loops(inside_transactions(segments))
+    del segments
     parts = Parts(body, separators, WIDTHS)
     if any(kind is None for kind in kinds.values()):
         sv1 = set(parts.raw("SV1").get_column("piece").unique().to_list())
@@ -76,6 +77,10 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     transactions = transactions.with_columns(transaction_type=pl.col("piece").replace_strict(
         kinds, return_dtype=pl.String))
     notes: list[pl.DataFrame] = unknown_segments(body, KNOWN, "837")
+    # the checks on the whole body first, so it is freed before the tables are built (the
+    # parts hold what the builders need); the caller hands over its last reference
+    structure = _structure(body, parts)
+    del body
     used: list[pl.Series] = []
 
     claims, claim_notes = _claims(parts, separators, used)
@@ -90,7 +95,7 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     claims = claims.join(counts, on="claim_index", **LEFT).with_columns(
         pl.col("service_line_count").fill_null(0))
     notes += _charge_balance(claims, lines)
-    notes += _structure(body, parts)
+    notes += structure
     supplemental = pl.concat([_supplemental(parts, used), hi_values], how="diagonal_relaxed")
     loops = _loop_codes(parts, supplemental.get_column("loop_index"))
     supplemental = supplemental.join(loops, on="loop_index", **LEFT).with_columns(

@@ -97,17 +97,22 @@ def read_group(segments: pl.DataFrame, separators: Separators, specs: list[Piece
                            & (pl.col("transaction_set") != "835"))
     tables: dict[str, dict[str, pl.DataFrame]] = {}
     totals = []
+    # The segments are handed to the last builder without a reference kept here, so it can
+    # free them once it has taken what it needs (a caller that keeps none frees them then).
+    held = [segments]
+    del segments
     if remits:
-        part, part_tx = _only(segments, transactions, remits, claims.height > 0)
-        built, found, piece_totals = remits_835.build(part, part_tx, separators)
+        built, found, piece_totals = remits_835.build(
+            *_only(held[0] if claims.height else held.pop(), transactions, remits,
+                   claims.height > 0), separators)
         tables["835"] = built
         notes += found
         totals.append(piece_totals)
     if claims.height:
         kinds = dict(zip(claims.get_column("piece").to_list(),
                          claims.get_column("kind").to_list(), strict=True))
-        part, part_tx = _only(segments, transactions, list(kinds), bool(remits))
-        built, found, piece_totals = claims_837.build(part, part_tx, separators, kinds)
+        built, found, piece_totals = claims_837.build(
+            *_only(held.pop(), transactions, list(kinds), bool(remits)), separators, kinds)
         tables["837"] = built
         notes += found
         totals.append(piece_totals.with_columns(total_paid=pl.lit(None, remits_835.MONEY)))

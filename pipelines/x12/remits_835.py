@@ -54,8 +54,13 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
         party_index=open_loop(segment_is("N1"), ["LX", "CLP", "PLB", "SE", "ST"]),
     )
     body = inside_transactions(segments)
+    del segments
     parts = Parts(body, separators, WIDTHS)
     notes: list[pl.DataFrame] = unknown_segments(body, KNOWN, "835")
+    # the checks on the whole body first, so it is freed before the tables are built (the
+    # parts hold what the builders need); the caller hands over its last reference
+    structure = _structure(body, parts)
+    del body
     used: list[pl.Series] = []
 
     claims, claim_notes = _claim_payments(parts, used)
@@ -66,7 +71,7 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     remarks = _remarks(parts)
     notes += claim_notes + service_notes + adjustment_notes + provider_notes + payment_notes
     notes += _balancing(payments, claims, services, adjustments, provider)
-    notes += _structure(body, parts)
+    notes += structure
     supplemental = _supplemental(parts, used)
 
     tables = {
