@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import count
@@ -112,8 +112,8 @@ def _chunks(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
             chunk_bytes: Sequence[int], file_name: str | None, newline: str,
             workers: int = 1) -> Iterator[X12Document]:
     """Documents of the chunks in order. With ``workers`` > 1, chunks are tokenized in order
-    here and read on a pool of that many threads (polars releases the GIL), at most
-    ``workers`` + 1 at a time."""
+    here and read on a pool of that many threads (polars releases the GIL), ``workers`` at a
+    time; a chunk read before the ones in front of it waits, as a document, for its turn."""
     jobs = _jobs(reader, separators, notes, chunk_bytes, file_name, newline)
     if workers <= 1:
         for job in jobs:
@@ -123,28 +123,27 @@ def _chunks(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
                 return
         return
     with ThreadPoolExecutor(workers, thread_name_prefix="x12-chunk") as pool:
-        pending: deque = deque()
-        while True:
-            # the next chunk is tokenized (here, beside the chunk still being read) only when
-            # a worker is free for it: no tokenized chunk waits in a queue, holding memory
-            if len(pending) >= workers:
+        pending: deque[Future] = deque()  # in chunk order
+        more = True
+        while pending or more:
+            while pending and pending[0].done():
                 document = pending.popleft().result()
                 yield document
                 if document.error is not None:
                     _cancel(pending)
                     return
-                continue
-            job = next(jobs, None)
-            if job is None:
-                break
-            pending.append(pool.submit(job))
-            del job
-        while pending:
-            document = pending.popleft().result()
-            yield document
-            if document.error is not None:
-                _cancel(pending)
-                return
+            busy = [future for future in pending if not future.done()]
+            # the next chunk is tokenized (here, beside the chunks being read) as soon as a
+            # worker is free for it, not before: no tokenized chunk waits, holding memory
+            if more and len(busy) < workers:
+                job = next(jobs, None)
+                if job is None:
+                    more = False
+                else:
+                    pending.append(pool.submit(job))
+                    del job
+            elif busy:
+                wait(busy, return_when=FIRST_COMPLETED)
 
 
 def _cancel(pending: deque) -> None:
