@@ -15,8 +15,10 @@ from pipelines.x12 import diagnostics as dx
 from pipelines.x12.envelope import ENVELOPE_IDS
 from pipelines.x12.frames import (
     LEFT,
+    LOCATION,
     beside,
     cas_triplets,
+    compact,
     conform,
     first_per,
     inside_transactions,
@@ -94,19 +96,24 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
 
     tables: dict[str, pl.DataFrame] = {}
     claims, claim_notes = _claims(parts, separators, used)
+    claims_table = final("edi_837_claims", claims)  # its service_line_count comes below
+    claims = claims.select("piece", *LOCATION, "claim_index", "patient_control_number",
+                           "claim_charge_amount")
     lines, line_notes = _service_lines(parts, separators, used)
     counts = lines.select("claim_index").filter(pl.col("claim_index").is_not_null()).group_by(
         "claim_index").agg(service_line_count=pl.len())
-    claims = claims.join(counts, on="claim_index", **LEFT).with_columns(
-        pl.col("service_line_count").fill_null(0))
+    # the claims table is in the claims' order (its envelope columns are a left join)
+    line_counts = claims.select("claim_index").join(counts, on="claim_index", **LEFT).select(
+        pl.col("service_line_count").fill_null(0).cast(INT))
+    tables["edi_837_claims"] = compact(claims_table.with_columns(line_counts),
+                                       ["service_line_count"])
     balance = _charge_balance(claims, lines)
     lines_per_piece = lines.group_by("piece").agg(service_lines=pl.len())
     totals = claims.group_by("piece").agg(
         claims=pl.len(), total_charge=pl.col("claim_charge_amount").sum(),
     ).join(lines_per_piece, on="piece", how="full", coalesce=True)
-    tables["edi_837_claims"] = final("edi_837_claims", claims)
     tables["edi_837_service_lines"] = final("edi_837_service_lines", lines)
-    del claims, lines
+    del claims_table, claims, lines
     diagnoses, hi_values, dx_notes = _diagnoses(parts, separators)
     tables["edi_837_diagnoses"] = final("edi_837_diagnoses", diagnoses)
     del diagnoses

@@ -209,15 +209,16 @@ def conform(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFr
     ]))
 
 
-def compact(frame: pl.DataFrame) -> pl.DataFrame:
-    """The same frame, with each column that holds one value on every row (null included:
-    the many optional elements a sender never fills, the envelope, the sender's constants)
-    kept as that one value instead of a value per row. A result's memory is mostly such
-    columns; frames concatenated keep them so when their values agree."""
+def compact(frame: pl.DataFrame, columns: list[str] | None = None) -> pl.DataFrame:
+    """The same frame, with each column (of ``columns``, default all) that holds one value on
+    every row (null included: the many optional elements a sender never fills, the envelope,
+    the sender's constants) kept as that one value instead of a value per row. A result's
+    memory is mostly such columns; frames concatenated keep them so when their values agree."""
     if frame.height < 2:
         return frame
-    same = frame.select(pl.all().eq_missing(pl.all().first()).all()).row(0)
-    constant = [name for name, alike in zip(frame.columns, same, strict=True) if alike]
+    columns = frame.columns if columns is None else columns
+    same = frame.select(pl.col(columns).eq_missing(pl.col(columns).first()).all()).row(0)
+    constant = [name for name, alike in zip(columns, same, strict=True) if alike]
     if not constant:
         return frame
     first = frame.row(0, named=True)
