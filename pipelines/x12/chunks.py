@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import io
 from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import count
 from pathlib import Path
 from typing import BinaryIO
 
@@ -66,18 +67,21 @@ def iter_x12(path: Path | str, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
     yield from _documents(path, chunk_bytes, file_name or str(path))
 
 
-def read_in_chunks(source: Path | str | bytes, chunk_bytes: int, file_name: str | None,
-                   workers: int | None = None) -> X12Document:
+def read_in_chunks(source: Path | str | bytes, chunk_bytes: int | Sequence[int],
+                   file_name: str | None, workers: int | None = None) -> X12Document:
     """One document for a large file read chunk by chunk (what ``read_x12`` returns); the
-    chunks are read ``workers`` at a time (default: up to two, as the CPUs allow)."""
+    chunks are read ``workers`` at a time (default: up to two, as the CPUs allow).
+    ``chunk_bytes`` is the size of every chunk or of each in turn (the last one repeats)."""
     if workers is None:
         workers = chunk_workers()
     return merge(list(_documents(source, chunk_bytes, file_name, workers)), file_name)
 
 
-def _documents(source: Path | str | bytes, chunk_bytes: int, file_name: str | None,
-               workers: int = 1) -> Iterator[X12Document]:
+def _documents(source: Path | str | bytes, chunk_bytes: int | Sequence[int],
+               file_name: str | None, workers: int = 1) -> Iterator[X12Document]:
     from pipelines.x12.batch import read_x12_batch
+
+    chunk_bytes = (chunk_bytes,) if isinstance(chunk_bytes, int) else tuple(chunk_bytes)
 
     try:
         opened = open_source(source)
@@ -90,7 +94,7 @@ def _documents(source: Path | str | bytes, chunk_bytes: int, file_name: str | No
             "NOT_X12", f"cannot read the file: {error.strerror or error}"))
         return
     size = opened.path.stat().st_size if opened.path is not None else len(opened.data)
-    if size <= chunk_bytes:
+    if size <= chunk_bytes[0]:
         yield read_x12_batch([source], [file_name])[0]
         return
     newline = "\n" if b"\n" in opened.head else "\r"
@@ -105,11 +109,12 @@ def _documents(source: Path | str | bytes, chunk_bytes: int, file_name: str | No
 
 
 def _chunks(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
-            chunk_bytes: int, file_name: str | None, newline: str, workers: int = 1,
-            ) -> Iterator[X12Document]:
+            chunk_bytes: Sequence[int], file_name: str | None, newline: str,
+            workers: int = 1) -> Iterator[X12Document]:
     """Documents of the chunks in order. With ``workers`` > 1, chunks are tokenized in order
-    here and read on a pool of that many threads (polars releases the GIL), at most
-    ``workers`` + 1 at a time."""
+    here and read on a pool of that many threads (polars releases the GIL), ``workers`` at a
+    time with one more tokenized; a chunk read before the ones in front of it waits, as a
+    document, for its turn."""
     jobs = _jobs(reader, separators, notes, chunk_bytes, file_name, newline)
     if workers <= 1:
         for job in jobs:
@@ -119,21 +124,29 @@ def _chunks(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
                 return
         return
     with ThreadPoolExecutor(workers, thread_name_prefix="x12-chunk") as pool:
-        pending: deque = deque()
-        for job in jobs:
-            pending.append(pool.submit(job))
-            if len(pending) > workers:
+        pending: deque[Future] = deque()  # in chunk order
+        more = True
+        while pending or more:
+            while pending and pending[0].done():
                 document = pending.popleft().result()
                 yield document
                 if document.error is not None:
                     _cancel(pending)
                     return
-        while pending:
-            document = pending.popleft().result()
-            yield document
-            if document.error is not None:
-                _cancel(pending)
-                return
+            busy = [future for future in pending if not future.done()]
+            # one chunk more than the workers is tokenized (here, beside the chunks being
+            # read), so a worker that is done starts the next at once. Measured on 100 MB
+            # files: without it the peak is 0.5-0.7x of the input lower, but the wall time
+            # 4-6% longer (the tokenizing is then in line with the reading)
+            if more and len(busy) <= workers:
+                job = next(jobs, None)
+                if job is None:
+                    more = False
+                else:
+                    pending.append(pool.submit(job))
+                    del job
+            elif busy:
+                wait(busy, return_when=FIRST_COMPLETED)
 
 
 def _cancel(pending: deque) -> None:
@@ -142,14 +155,15 @@ def _cancel(pending: deque) -> None:
 
 
 def _jobs(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
-          chunk_bytes: int, file_name: str | None, newline: str,
+          chunk_bytes: Sequence[int], file_name: str | None, newline: str,
           ) -> Iterator[Callable[[], X12Document]]:
     """One callable per chunk, reading it; the chunk is tokenized (and the envelope state it
     leaves for the next chunk computed) before the callable is handed out."""
     header: pl.DataFrame | None = None  # open ISA/GS segments, carried into the next chunk
     carry = Carry()
     segment_offset = line_offset = 0
-    for data, block_separators, end, switch in _blocks(reader, separators, chunk_bytes):
+    for holder, block_separators, end, switch in _blocks(reader, separators, chunk_bytes):
+        data = holder.pop()
         findings = list(notes) if segment_offset == 0 else []
         if switch is not None:
             header, carry = None, Carry()
@@ -160,11 +174,14 @@ def _jobs(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
             prefix = ("".join(text + block_separators.segment
                               for text in header.get_column("text"))).encode()
         carried = header.height if header is not None else 0
+        lines = data.count(newline.encode())
         try:
             # numbered as in the whole file: the carried rows come first, before the offset
-            segments = tokenize([as_utf8(prefix + data)], block_separators, newline,
+            text, data = as_utf8(prefix + data if prefix else data), None
+            segments = tokenize([text], block_separators, newline,
                                 index_offset=segment_offset - carried,
                                 line_offset=line_offset - prefix.count(newline.encode()))
+            del text  # (not kept while the chunk waits for a worker or is read)
             segments = _renumber(segments, header, carried)
             following = (carry_after(segments, block_separators, carried, carry)
                          if end == END_OF_CHUNK else Carry())
@@ -175,41 +192,47 @@ def _jobs(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
         except DEFECTS as error:
             yield partial(read_failed, file_name, error)
             return
-        yield partial(_read_chunk, segments, block_separators, PieceSpec(end, True, 0),
+        job = partial(_read_chunk, [segments], block_separators, PieceSpec(end, True, 0),
                       carried, carry, findings, file_name)
         carry = following
         segment_offset += segments.height - carried
-        line_offset += data.count(newline.encode())
+        line_offset += lines
+        del segments  # (the job holds the only reference)
+        yield job
 
 
-def _read_chunk(segments: pl.DataFrame, separators: Separators, spec: PieceSpec,
+def _read_chunk(held: list[pl.DataFrame], separators: Separators, spec: PieceSpec,
                 carried: int, carry: Carry, findings: list[pl.DataFrame],
                 file_name: str | None) -> X12Document:
+    """Read a chunk's segments (``held``, emptied: no reference is kept while they are read,
+    so the reader frees them as soon as it has taken what it needs)."""
     try:
-        result = read_group(segments, separators, [spec], carried_rows=carried, carry=carry)
+        result = read_group(held.pop(), separators, [spec], carried_rows=carried, carry=carry)
         return single_document(result, file_name, findings)
     except DEFECTS as error:  # a reader defect: reported on this file, not raised
         return read_failed(file_name, error)
 
 
-def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
-            ) -> Iterator[tuple[bytes, Separators, str, tuple | None]]:
-    """(bytes, their separators, how the block ends, findings when it starts an interchange
+def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: Sequence[int],
+            ) -> Iterator[tuple[list[bytes], Separators, str, tuple | None]]:
+    """([bytes], their separators, how the block ends, findings when it starts an interchange
     with other separators): cut just before an ST that is not the first of the buffer, or at
-    an ISA declaring other separators."""
+    an ISA declaring other separators. The bytes come in a list the caller empties: this
+    generator keeps no reference to them while the caller reads them."""
     pending, switch, first = b"", None, True
-    while True:
-        block = reader.read(chunk_bytes)
+    for number in count():
+        wanted = chunk_bytes[min(number, len(chunk_bytes) - 1)]
+        block = reader.read(wanted)
         # a short read is the end of the file (files and byte buffers return what is asked
         # for until then): what is left is the last chunk, not a small one after it
-        at_end = len(block) < chunk_bytes
+        at_end = len(block) < wanted
         if first:
             block, first = block.removeprefix(_BOM), False
         buffer = pending + block
         cuts = interchange_cuts(buffer, separators)
         while cuts:  # another interchange's separators: cut there
             here = cuts[0]
-            yield buffer[:here.start], separators, END_OF_INTERCHANGES, switch
+            yield [buffer[:here.start]], separators, END_OF_INTERCHANGES, switch
             buffer = buffer[here.start:]
             separators = here.separators
             switch = (("INTERCHANGE_SEPARATORS_DIFFER", differ_message(separators)),
@@ -217,14 +240,15 @@ def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
             cuts = interchange_cuts(buffer, separators)
         if at_end:
             if buffer:
-                yield buffer, separators, END_OF_FILE, switch
+                yield [buffer], separators, END_OF_FILE, switch
             return
         cut = _last_transaction_start(buffer, separators)
         if cut is None:
             pending = buffer
             continue
-        pending = buffer[cut:]
-        yield buffer[:cut], separators, END_OF_CHUNK, switch
+        pending, chunk = buffer[cut:], [buffer[:cut]]
+        del buffer, block
+        yield chunk, separators, END_OF_CHUNK, switch
         switch = None
 
 
@@ -282,7 +306,12 @@ def _open_envelope(segments: pl.DataFrame) -> pl.DataFrame:
         last_gs = envelope.filter(pl.col("segment_id").is_in(["GS", "GE", "ISA"])).tail(1)
         if last_gs.height and last_gs.item(0, "segment_id") == "GS":
             rows.append(last_gs)
-    return pl.concat(rows) if rows else segments.clear()
+    if not rows:
+        return segments.clear()
+    # its own copy of the text (a filtered view would keep the chunk's whole text alive)
+    header = pl.concat(rows)
+    return header.with_columns(pl.Series("text", header.get_column("text").to_list(),
+                                         pl.String))
 
 
 def single_document(result, file_name: str | None, notes: list[pl.DataFrame]) -> X12Document:

@@ -15,8 +15,10 @@ from pipelines.x12 import diagnostics as dx
 from pipelines.x12.envelope import ENVELOPE_IDS
 from pipelines.x12.frames import (
     LEFT,
+    LOCATION,
     beside,
     cas_triplets,
+    compact,
     conform,
     first_per,
     inside_transactions,
@@ -56,6 +58,9 @@ QUALIFIED = ("REF", "AMT", "QTY", "DTP")
 # Segments asked for with different widths: split once, at the widest.
 WIDTHS = {"NM1": 9}
 CLOSE_CLAIM = ("HL", "ST", "SE")
+TABLE_ORDER = ("edi_837_claims", "edi_837_diagnoses", "edi_837_service_lines",
+               "edi_837_other_payers", "edi_837_other_payer_lines",
+               "edi_837_other_payer_adjustments", "edi_supplemental_values")
 
 
 def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separators,
@@ -66,6 +71,7 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     version: such a piece is 837I when it has SV2 service lines and no SV1, else 837P (the
     mapping is completed in place)."""
     body = _loops(inside_transactions(segments))
+    del segments
     parts = Parts(body, separators, WIDTHS)
     if any(kind is None for kind in kinds.values()):
         sv1 = set(parts.raw("SV1").get_column("piece").unique().to_list())
@@ -76,41 +82,60 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
     transactions = transactions.with_columns(transaction_type=pl.col("piece").replace_strict(
         kinds, return_dtype=pl.String))
     notes: list[pl.DataFrame] = unknown_segments(body, KNOWN, "837")
+    # the checks on the whole body first, so it is freed before the tables are built (the
+    # parts hold what the builders need); the caller hands over its last reference
+    structure = _structure(body, parts)
+    del body
     used: list[pl.Series] = []
 
+    # Each table is put in its final shape as soon as it is built, and of the builder's frame
+    # only the columns the checks and totals below need are kept: what a builder made on the
+    # way is freed before the next one runs.
+    def final(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+        return conform(with_envelope(frame, transactions), X12_TABLES[name])
+
+    tables: dict[str, pl.DataFrame] = {}
     claims, claim_notes = _claims(parts, separators, used)
+    claims_table = final("edi_837_claims", claims)  # its service_line_count comes below
+    claims = claims.select("piece", *LOCATION, "claim_index", "patient_control_number",
+                           "claim_charge_amount")
     lines, line_notes = _service_lines(parts, separators, used)
-    diagnoses, hi_values, dx_notes = _diagnoses(parts, separators)
-    other_payers, payer_notes = _other_payers(parts, used)
-    adjudications, svd_notes = _other_payer_lines(parts, separators, used)
-    adjustments, cas_notes = _other_payer_adjustments(parts)
-    notes += claim_notes + line_notes + dx_notes + payer_notes + svd_notes + cas_notes
     counts = lines.select("claim_index").filter(pl.col("claim_index").is_not_null()).group_by(
         "claim_index").agg(service_line_count=pl.len())
-    claims = claims.join(counts, on="claim_index", **LEFT).with_columns(
-        pl.col("service_line_count").fill_null(0))
-    notes += _charge_balance(claims, lines)
-    notes += _structure(body, parts)
-    supplemental = pl.concat([_supplemental(parts, used), hi_values], how="diagonal_relaxed")
-    loops = _loop_codes(parts, supplemental.get_column("loop_index"))
-    supplemental = supplemental.join(loops, on="loop_index", **LEFT).with_columns(
-        loop_segment_index="loop_index").sort("segment_index", "element_position")
-
-    tables = {
-        "edi_837_claims": claims,
-        "edi_837_diagnoses": diagnoses,
-        "edi_837_service_lines": lines,
-        "edi_837_other_payers": other_payers,
-        "edi_837_other_payer_lines": adjudications,
-        "edi_837_other_payer_adjustments": adjustments,
-        "edi_supplemental_values": supplemental,
-    }
-    tables = {name: conform(with_envelope(frame, transactions), X12_TABLES[name])
-              for name, frame in tables.items()}
+    # the claims table is in the claims' order (its envelope columns are a left join)
+    line_counts = claims.select("claim_index").join(counts, on="claim_index", **LEFT).select(
+        pl.col("service_line_count").fill_null(0).cast(INT))
+    tables["edi_837_claims"] = compact(claims_table.with_columns(line_counts),
+                                       ["service_line_count"])
+    balance = _charge_balance(claims, lines)
     lines_per_piece = lines.group_by("piece").agg(service_lines=pl.len())
     totals = claims.group_by("piece").agg(
         claims=pl.len(), total_charge=pl.col("claim_charge_amount").sum(),
     ).join(lines_per_piece, on="piece", how="full", coalesce=True)
+    tables["edi_837_service_lines"] = final("edi_837_service_lines", lines)
+    del claims_table, claims, lines
+    diagnoses, hi_values, dx_notes = _diagnoses(parts, separators)
+    tables["edi_837_diagnoses"] = final("edi_837_diagnoses", diagnoses)
+    del diagnoses
+    other_payers, payer_notes = _other_payers(parts, used)
+    tables["edi_837_other_payers"] = final("edi_837_other_payers", other_payers)
+    del other_payers
+    adjudications, svd_notes = _other_payer_lines(parts, separators, used)
+    tables["edi_837_other_payer_lines"] = final("edi_837_other_payer_lines", adjudications)
+    del adjudications
+    adjustments, cas_notes = _other_payer_adjustments(parts)
+    tables["edi_837_other_payer_adjustments"] = final("edi_837_other_payer_adjustments",
+                                                      adjustments)
+    del adjustments
+    notes += claim_notes + line_notes + dx_notes + payer_notes + svd_notes + cas_notes
+    notes += balance
+    notes += structure
+    supplemental = pl.concat([_supplemental(parts, used), hi_values], how="diagonal_relaxed")
+    loops = _loop_codes(parts, supplemental.get_column("loop_index"))
+    supplemental = supplemental.join(loops, on="loop_index", **LEFT).with_columns(
+        loop_segment_index="loop_index").sort("segment_index", "element_position")
+    tables["edi_supplemental_values"] = final("edi_supplemental_values", supplemental)
+    tables = {name: tables[name] for name in TABLE_ORDER}
     return tables, notes, totals
 
 

@@ -201,11 +201,29 @@ def first_per(frame: pl.DataFrame, key: str) -> pl.DataFrame:
 
 
 def conform(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
-    """Exactly the contract's columns, in order, with its dtypes (missing columns are null)."""
-    return frame.select([
+    """Exactly the contract's columns, in order, with its dtypes (missing columns are null),
+    compacted (see ``compact``)."""
+    return compact(frame.select([
         (pl.col(name) if name in frame.columns else pl.lit(None)).cast(dtype).alias(name)
         for name, dtype in schema.items()
-    ])
+    ]))
+
+
+def compact(frame: pl.DataFrame, columns: list[str] | None = None) -> pl.DataFrame:
+    """The same frame, with each column (of ``columns``, default all) that holds one value on
+    every row (null included: the many optional elements a sender never fills, the envelope,
+    the sender's constants) kept as that one value instead of a value per row. A result's
+    memory is mostly such columns; frames concatenated keep them so when their values agree."""
+    if frame.height < 2:
+        return frame
+    columns = frame.columns if columns is None else columns
+    same = frame.select(pl.col(columns).eq_missing(pl.col(columns).first()).all()).row(0)
+    constant = [name for name, alike in zip(columns, same, strict=True) if alike]
+    if not constant:
+        return frame
+    first = frame.row(0, named=True)
+    return frame.with_columns(pl.lit(first[name], frame.schema[name]).alias(name)
+                              for name in constant)
 
 
 def beside(keys: pl.DataFrame, key: str, *rights: tuple[pl.DataFrame, str]) -> pl.DataFrame:

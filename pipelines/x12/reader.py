@@ -54,7 +54,7 @@ def read_x12(source: Path | str | bytes, file_name: str | None = None) -> X12Doc
             size = 0
     if size > CHUNK_BYTES:
         workers = chunk_workers()
-        return read_in_chunks(source, chunk_size(size, workers), file_name, workers)
+        return read_in_chunks(source, chunk_sizes(size, workers), file_name, workers)
     return read_x12_batch([source], [file_name])[0]
 
 
@@ -63,13 +63,21 @@ def chunk_workers() -> int:
     return min(2, len(os.sched_getaffinity(0)))
 
 
-def chunk_size(size: int, workers: int) -> int:
-    """The chunk size for a file of ``size`` bytes: chunks of at most about twice
-    ``CHUNK_BYTES``, as many as keep the ``workers`` equally busy to the end (a multiple of
-    them), of equal size (the last one holds the end of the file, see ``iter_x12``)."""
+def chunk_sizes(size: int, workers: int) -> list[int]:
+    """The chunk sizes for a file of ``size`` bytes: chunks of at most about twice
+    ``CHUNK_BYTES`` on average, as many as keep the ``workers`` equally busy to the end (a
+    multiple of them), read round by round (``workers`` chunks of one size per round).
+
+    The rounds shrink, from 1.2 to 0.8 times the mean size: what a chunk needs while it is
+    read is many times its size, and the tables of the chunks already read grow as the file
+    is read, so smaller last chunks lower the peak at the end at the same number of chunks
+    (the last one holds the end of the file, see ``iter_x12``)."""
     count = -(-size // (2 * CHUNK_BYTES))
     count = -(-count // workers) * workers
-    return -(-size // count)
+    rounds = count // workers
+    mean = size / count
+    weights = [1.0] if rounds == 1 else [1.2 - 0.4 * n / (rounds - 1) for n in range(rounds)]
+    return [int(mean * weight) + 1 for weight in weights for _ in range(workers)]
 
 
 @dataclass
@@ -97,17 +105,22 @@ def read_group(segments: pl.DataFrame, separators: Separators, specs: list[Piece
                            & (pl.col("transaction_set") != "835"))
     tables: dict[str, dict[str, pl.DataFrame]] = {}
     totals = []
+    # The segments are handed to the last builder without a reference kept here, so it can
+    # free them once it has taken what it needs (a caller that keeps none frees them then).
+    held = [segments]
+    del segments
     if remits:
-        part, part_tx = _only(segments, transactions, remits, claims.height > 0)
-        built, found, piece_totals = remits_835.build(part, part_tx, separators)
+        built, found, piece_totals = remits_835.build(
+            *_only(held[0] if claims.height else held.pop(), transactions, remits,
+                   claims.height > 0), separators)
         tables["835"] = built
         notes += found
         totals.append(piece_totals)
     if claims.height:
         kinds = dict(zip(claims.get_column("piece").to_list(),
                          claims.get_column("kind").to_list(), strict=True))
-        part, part_tx = _only(segments, transactions, list(kinds), bool(remits))
-        built, found, piece_totals = claims_837.build(part, part_tx, separators, kinds)
+        built, found, piece_totals = claims_837.build(
+            *_only(held.pop(), transactions, list(kinds), bool(remits)), separators, kinds)
         tables["837"] = built
         notes += found
         totals.append(piece_totals.with_columns(total_paid=pl.lit(None, remits_835.MONEY)))

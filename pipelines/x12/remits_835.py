@@ -13,6 +13,7 @@ from pipelines.x12 import diagnostics as dx
 from pipelines.x12.envelope import ENVELOPE_IDS
 from pipelines.x12.frames import (
     LEFT,
+    LOCATION,
     beside,
     cas_triplets,
     conform,
@@ -42,6 +43,9 @@ CLAIM_ORDER = {"CLP": 0, "CAS": 1, "NM1": 2, "MIA": 3, "MOA": 4, "REF": 5, "DTM"
                "AMT": 8, "QTY": 9}
 SERVICE_ORDER = {"SVC": 0, "DTM": 1, "CAS": 2, "REF": 3, "AMT": 4, "QTY": 5, "LQ": 6}
 QUALIFIED = ("REF", "AMT", "QTY", "DTM")
+TABLE_ORDER = ("edi_835_payments", "edi_835_claim_payments", "edi_835_service_payments",
+               "edi_835_adjustments", "edi_835_remarks", "edi_835_provider_adjustments",
+               "edi_supplemental_values")
 # Segments asked for with different widths: split once, at the widest.
 WIDTHS = {"MOA": 7, "MIA": 23}
 
@@ -54,32 +58,49 @@ def build(segments: pl.DataFrame, transactions: pl.DataFrame, separators: Separa
         party_index=open_loop(segment_is("N1"), ["LX", "CLP", "PLB", "SE", "ST"]),
     )
     body = inside_transactions(segments)
+    del segments
     parts = Parts(body, separators, WIDTHS)
     notes: list[pl.DataFrame] = unknown_segments(body, KNOWN, "835")
+    # the checks on the whole body first, so it is freed before the tables are built (the
+    # parts hold what the builders need); the caller hands over its last reference
+    structure = _structure(body, parts)
+    del body
     used: list[pl.Series] = []
 
+    # Each table is put in its final shape as soon as it is built, and of the builder's frame
+    # only the columns the checks and totals below need are kept: what a builder made on the
+    # way is freed before the next one runs.
+    def final(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+        return conform(with_envelope(frame, transactions), X12_TABLES[name])
+
+    tables: dict[str, pl.DataFrame] = {}
     claims, claim_notes = _claim_payments(parts, used)
+    tables["edi_835_claim_payments"] = final("edi_835_claim_payments", claims)
+    claims = claims.select("piece", *LOCATION, "claim_index", "tx_index",
+                           "patient_control_number", "claim_charge_amount",
+                           "claim_payment_amount")
     services, service_notes = _service_payments(parts, separators, used)
+    tables["edi_835_service_payments"] = final("edi_835_service_payments", services)
+    services = services.select("piece", *LOCATION, "procedure_code", "line_charge_amount",
+                               "line_payment_amount")
     adjustments, adjustment_notes = _adjustments(parts)
+    tables["edi_835_adjustments"] = final("edi_835_adjustments", adjustments)
+    adjustments = adjustments.select("claim_index", "service_index", "adjustment_amount")
     provider, provider_notes = _provider_adjustments(parts, separators)
+    tables["edi_835_provider_adjustments"] = final("edi_835_provider_adjustments", provider)
+    provider = provider.select("tx_index", "adjustment_amount")
     payments, payment_notes = _payments(parts, transactions, claims, used)
-    remarks = _remarks(parts)
+    tables["edi_835_payments"] = final("edi_835_payments", payments)
+    payments = payments.select("segment_index", "tx_index", "bpr_index", "bpr_line",
+                               "total_payment_amount")
+    tables["edi_835_remarks"] = final("edi_835_remarks", _remarks(parts))
     notes += claim_notes + service_notes + adjustment_notes + provider_notes + payment_notes
     notes += _balancing(payments, claims, services, adjustments, provider)
-    notes += _structure(body, parts)
-    supplemental = _supplemental(parts, used)
-
-    tables = {
-        "edi_835_payments": payments,
-        "edi_835_claim_payments": claims,
-        "edi_835_service_payments": services,
-        "edi_835_adjustments": adjustments,
-        "edi_835_remarks": remarks,
-        "edi_835_provider_adjustments": provider,
-        "edi_supplemental_values": supplemental.with_columns(transaction_type=pl.lit("835")),
-    }
-    tables = {name: conform(with_envelope(frame, transactions), X12_TABLES[name])
-              for name, frame in tables.items()}
+    notes += structure
+    tables["edi_supplemental_values"] = final(
+        "edi_supplemental_values",
+        _supplemental(parts, used).with_columns(transaction_type=pl.lit("835")))
+    tables = {name: tables[name] for name in TABLE_ORDER}
     totals = _totals(claims, services)
     return tables, notes, totals
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+import time
+
 import polars as pl
 import pytest
 from test_x12_batch import assert_same as assert_same_document
@@ -149,3 +152,34 @@ def test_every_chunk_is_read_and_the_end_comes_with_the_last(tmp_path, bom):
     assert len(parts) == 4
     assert sum(part.claims for part in parts) == whole.claims > 0
     assert_same_document(chunks.merge(parts, str(path)), whole)
+
+
+def test_a_chunk_read_before_the_one_in_front_of_it_waits_for_its_turn(tmp_path, monkeypatch):
+    path = _many_transactions(tmp_path, 40)
+    whole = read_x12_batch([path])[0]
+    read_chunk, calls = chunks._read_chunk, itertools.count()
+
+    def first_is_slow(*args, **kwargs):
+        if next(calls) == 0:
+            time.sleep(0.3)  # the second chunk is done first
+        return read_chunk(*args, **kwargs)
+
+    monkeypatch.setattr(chunks, "_read_chunk", first_is_slow)
+    assert_same_document(chunks.read_in_chunks(path, 2500, str(path), workers=2), whole)
+    assert next(calls) > 2
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+@pytest.mark.parametrize("size", [reader.CHUNK_BYTES + 1, 5 * reader.CHUNK_BYTES,
+                                  100_063_624, 3_000_000_000])
+def test_chunk_sizes_cover_the_file_in_rounds_that_shrink(size, workers):
+    sizes = reader.chunk_sizes(size, workers)
+    rounds = [sizes[n:n + workers] for n in range(0, len(sizes), workers)]
+    assert len(sizes) % workers == 0 and all(len(set(one)) == 1 for one in rounds)
+    firsts = [one[0] for one in rounds]
+    assert firsts == sorted(firsts, reverse=True)
+    assert size <= sum(sizes) <= size + len(sizes)  # the last chunk holds the end
+    mean = size / len(sizes)
+    assert mean <= 2 * reader.CHUNK_BYTES and max(sizes) <= 1.2 * mean + 1
+    if len(rounds) > 1:
+        assert firsts[-1] < 0.81 * mean

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import polars as pl
 import pytest
 
-from pipelines.x12.frames import beside, inside_transactions
+from pipelines.x12.frames import beside, compact, inside_transactions
 
 
 @pytest.mark.parametrize("tx_index", [
@@ -44,3 +47,23 @@ def test_beside_is_the_left_joins(left_keys, right_keys):
     other = pl.DataFrame({"r2": [5], "more": ["m5"]}, schema={"r2": pl.Int64, "more": pl.String})
     expected = _joined(keys, "k", (right, "r"), (other, "r2"))
     assert beside(keys, "k", (right, "r"), (other, "r2")).equals(expected)
+
+
+def test_compact_keeps_every_value_and_type():
+    frame = pl.DataFrame({
+        "varying": ["a", "b", "c"],
+        "constant": ["x", "x", "x"],
+        "never_sent": [None, None, None],
+        "amount": [Decimal("1.50")] * 3,
+        "first_empty": [None, "y", "y"],
+        "last_empty": [date(2026, 1, 2), date(2026, 1, 2), None],
+    }, schema={"varying": pl.String, "constant": pl.String, "never_sent": pl.Decimal(18, 2),
+               "amount": pl.Decimal(18, 2), "first_empty": pl.String, "last_empty": pl.Date})
+    other = frame.with_columns(constant=pl.lit("z"))
+    compacted, other_compacted = compact(frame), compact(other)
+    assert compacted.schema == frame.schema
+    assert compacted.to_dicts() == frame.to_dicts()
+    # frames put together keep their own values, whether their one values agree or not
+    assert pl.concat([compacted, other_compacted, compacted]).to_dicts() == pl.concat(
+        [frame, other, frame]).to_dicts()
+    assert compact(frame.head(1)).to_dicts() == frame.head(1).to_dicts()
