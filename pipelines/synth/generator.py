@@ -7,6 +7,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import sys
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,46 +94,68 @@ def generate(out: Path, *, seed: int, clients: int = 2, months: int = 12,
 
 
 def _in_parallel(jobs: list[tuple], workers: int) -> list[ClientResult]:
-    """Clients, and the conversion of their PM exports, as tasks for one pool of processes.
+    """Clients in a pool of worker processes; their PM exports converted as they finish.
 
-    A workbook conversion can cost more than simulating its client, so conversions are tasks
-    like the clients, not this process's: a waiting conversion goes to the next free worker
-    before another client starts, and the clients whose conversion costs most are simulated
-    first (longest work first), so that no core idles at the end.
+    A workbook conversion can cost more than simulating its client, so it is a task for the
+    pool (a waiting one goes to the next free worker before another client starts). A CSV
+    conversion is short: this process, otherwise idle, does it while the workers run, and
+    loads the PM writer (polars) once a core is free. The clients whose conversion costs most
+    are simulated first, so that no long conversion runs alone at the end.
     """
     out = jobs[0][0]
     clients = sorted(jobs, key=_work_ahead, reverse=True)
-    conversions: list[tuple[int, ClientResult]] = []
+    workbooks: list[tuple[int, ClientResult]] = []
+    here: list[tuple[int, ClientResult]] = []
     done: dict[int, ClientResult] = {}
-    # spawn, not fork: the workers run polars, whose thread pool does not survive a fork of a
-    # process that has used it (a test run, a notebook)
-    context = multiprocessing.get_context("spawn")
+    writer_needed = any(pm_export_of(template_of(job[2]))[0] != "canonical" for job in jobs)
+    context = _worker_context()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         running: dict = {}
-        while clients or conversions or running:
-            while len(running) < workers and (conversions or clients):
-                if conversions:
-                    index, result = conversions.pop(0)
+        while clients or workbooks or here or running:
+            while len(running) < workers and (workbooks or clients):
+                if workbooks:
+                    index, result = workbooks.pop(0)
                     running[pool.submit(_finish_pm, out, result)] = (index, False)
                 else:
                     job = clients.pop(0)
                     running[pool.submit(_generate_client, job)] = (job[2], True)
+            if here:  # the workers are busy meanwhile
+                index, result = here.pop(0)
+                done[index] = _finish_pm(out, result)
+                continue
+            if writer_needed and len(running) < workers:  # on a core no worker needs
+                _pm_writer()
+                writer_needed = False
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 index, generated = running.pop(future)
                 result = future.result()
-                if generated and result.pm_profile != "canonical":
-                    conversions.append((index, result))
-                    conversions.sort(key=lambda c: CONVERSION_COST.get(c[1].pm_profile, 1),
-                                     reverse=True)
+                if not generated:
+                    done[index] = result
+                elif CONVERSION_COST.get(result.pm_profile, 1) >= POOL_CONVERSION_COST:
+                    workbooks.append((index, result))
                 else:
-                    done[index] = _finish_pm(out, result) if generated else result
+                    here.append((index, result))
     return [done[job[2]] for job in jobs]
 
 
-# Relative cost of converting a practice's canonical PM CSVs to its export profile (a
-# workbook costs most).
+def _worker_context():
+    """Fork (each worker starts with this process's modules) unless polars is loaded here:
+    the workers run polars, whose thread pool does not survive a fork of a process that has
+    used it (a test run, a notebook). Then a fork server that has imported the generator, not
+    polars, starts them. (The pool forks all its workers at once, before this process loads
+    polars for its own conversions.)"""
+    if "polars" not in sys.modules:
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
+# Relative cost of converting a practice's canonical PM CSVs to its export profile: a
+# workbook costs most (about three times its client's simulation), and goes to the pool.
 CONVERSION_COST = {"canonical": 0, "visit_billing": 1, "charge_detail": 2}
+POOL_CONVERSION_COST = 2
 
 
 def _work_ahead(job) -> tuple[int, int]:
