@@ -14,19 +14,15 @@ from pipelines.pm.writer import WriterError, write_export
 
 def test_two_fields_writing_one_header_must_agree(tmp_path, canonical_tables):
     # Visit Report: "Treating Therapist NPI" carries the visit's provider and each service's
-    services = canonical_tables["services"]
-    changed = services.with_columns(
-        provider_npi=pl.when(pl.col("service_id") == services["service_id"][0])
-        .then(pl.lit("1999999992")).otherwise(pl.col("provider_npi")))
+    changed = _first_row_set(canonical_tables["services"], "service_id",
+                             provider_npi="1999999992")
     with pytest.raises(WriterError, match="'Treating Therapist NPI' would need two values"):
         write_export({**canonical_tables, "services": changed}, "visit_billing", tmp_path)
 
 
 def test_a_list_longer_than_its_columns_is_refused(tmp_path, canonical_tables):
-    charges = canonical_tables["charges"]
-    crowded = charges.with_columns(
-        modifiers=pl.when(pl.col("charge_id") == charges["charge_id"][0])
-        .then(pl.lit("GO;59;KX;CO;XU")).otherwise(pl.col("modifiers")))
+    crowded = _first_row_set(canonical_tables["charges"], "charge_id",
+                             modifiers="GO;59;KX;CO;XU")
     with pytest.raises(WriterError, match="more values than columns"):
         write_export({**canonical_tables, "charges": crowded}, "charge_detail", tmp_path)
 
@@ -57,3 +53,10 @@ def test_a_large_sheet_is_streamed_and_reads_back_the_same(tmp_path, canonical_t
     for name, frame in expected.items():
         assert frame.height > 0
         assert same_rows(frame, got[name]), name
+
+
+def _first_row_set(frame: pl.DataFrame, key: str, **values: str) -> pl.DataFrame:
+    """``frame`` with ``values`` written on its first row (by ``key``)."""
+    first = pl.col(key) == frame[key][0]
+    return frame.with_columns(**{column: pl.when(first).then(pl.lit(value))
+                                 .otherwise(pl.col(column)) for column, value in values.items()})
