@@ -107,7 +107,7 @@ def _in_parallel(jobs: list[tuple], workers: int) -> list[ClientResult]:
     workbooks: list[tuple[int, ClientResult]] = []
     here: list[tuple[int, ClientResult]] = []
     done: dict[int, ClientResult] = {}
-    writer_needed = any(pm_export_of(template_of(job[2]))[0] != "canonical" for job in jobs)
+    writer_needed = any(_converted_here(pm_export_of(template_of(job[2]))[0]) for job in jobs)
     context = _worker_context()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         running: dict = {}
@@ -132,10 +132,10 @@ def _in_parallel(jobs: list[tuple], workers: int) -> list[ClientResult]:
                 result = future.result()
                 if not generated:
                     done[index] = result
-                elif CONVERSION_COST.get(result.pm_profile, 1) >= POOL_CONVERSION_COST:
-                    workbooks.append((index, result))
-                else:
+                elif _converted_here(result.pm_profile) or result.pm_profile == "canonical":
                     here.append((index, result))
+                else:
+                    workbooks.append((index, result))
     return [done[job[2]] for job in jobs]
 
 
@@ -155,7 +155,11 @@ def _worker_context():
 # Relative cost of converting a practice's canonical PM CSVs to its export profile: a
 # workbook costs most (about three times its client's simulation), and goes to the pool.
 CONVERSION_COST = {"canonical": 0, "visit_billing": 1, "charge_detail": 2}
-POOL_CONVERSION_COST = 2
+
+
+def _converted_here(profile: str) -> bool:
+    """Whether the parent converts this profile's exports (a CSV conversion, not a workbook)."""
+    return CONVERSION_COST.get(profile, 1) == 1
 
 
 def _work_ahead(job) -> tuple[int, int]:
