@@ -1,4 +1,4 @@
-"""PM fixtures: canonical tables from a small generated practice, and helpers to build inboxes."""
+"""PM fixtures: canonical tables from a small generated practice (helpers: pm_helpers.py)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from pm_helpers import CLIENT, CLIENT_PROFILE
 
 from pipelines.pm.tables import canonical_schema
-from pipelines.pm.writer import read_export_folder, write_export
+from pipelines.pm.writer import read_export_folder
 from pipelines.synth import generate
-
-CLIENT = "harbor-hand-ot"  # the generator's first practice template
-CLIENT_PROFILE = "visit_billing"  # the PM export profile the generator gives that practice
 
 
 @pytest.fixture(scope="session")
@@ -48,17 +46,3 @@ def canonical_tables(synth_out):
     ], schema=canonical_schema("payer_payments"))
     return {**tables, "adjustments": pl.concat([tables["adjustments"], adjustments]),
             "payer_payments": payer_payments}
-
-
-def make_inbox(root: Path, tables, profile: str, *, client: str = "acme-ot",
-               configured: bool = True) -> Path:
-    """An inbox with one client whose PM folder holds ``tables`` written in ``profile``."""
-    inbox = root / "inbox"
-    client_dir = inbox / client
-    client_dir.mkdir(parents=True, exist_ok=True)
-    lines = [f"client_id: {client}", "name: Acme OT"]
-    if configured:
-        lines.append(f"pm_profile: {profile}")
-    (client_dir / "client.yml").write_text("\n".join(lines) + "\n")
-    write_export(tables, profile, client_dir / "pm")
-    return inbox

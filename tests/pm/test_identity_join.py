@@ -8,7 +8,7 @@ import shutil
 import duckdb
 import polars as pl
 import pytest
-from conftest import CLIENT, CLIENT_PROFILE
+from pm_helpers import CLIENT, CLIENT_PROFILE
 
 from pipelines.ingest import warehouse
 from pipelines.ingest.inbox_run import ingest_inbox

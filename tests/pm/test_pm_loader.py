@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from conftest import make_inbox
+from pm_helpers import make_inbox
 
 from pipelines.ingest import warehouse
 from pipelines.ingest.inbox_run import ingest_inbox
