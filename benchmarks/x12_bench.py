@@ -10,7 +10,8 @@ benchmarks/results/x12.md and x12.json. Peers come from the ``bench`` dependency
 
 Cases: one large and one small file per transaction (``revaudit`` is ``read_x12``, which reads
 a large file in chunks on up to two threads; ``revaudit-chunked`` is ``iter_x12``, one chunk at
-a time, the bounded-memory path), and a directory of many ~10 KB 835 files as a practice's
+a time, and ``revaudit-stream`` is ``iter_x12`` with two chunks in flight, as the loader reads a
+large file: the bounded-memory paths), and a directory of many ~10 KB 835 files as a practice's
 inbox holds them (``read_x12`` per file, ``read_x12_batch`` on all, ``oxedi`` per file). The
 1-minute load average is recorded with every figure: the machine may be shared.
 """
@@ -61,6 +62,11 @@ def _worker(tool: str, path: str) -> dict:
     if tool == "revaudit":
         document = read_x12(path)
         claims, error = document.claims, document.error
+    elif tool == "revaudit-stream":  # what pipelines/ingest/x12_loader.py does
+        claims, error = 0, None
+        for document in iter_x12(path, chunk_bytes=CHUNK_BYTES, workers=2):
+            claims += document.claims
+            error = error or document.error
     elif tool == "revaudit-chunked":
         claims, error = 0, None
         for document in iter_x12(path, chunk_bytes=CHUNK_BYTES):
@@ -176,12 +182,16 @@ def _row(result: dict, truth, kind: str, label: str, loads: list[float]) -> dict
             "error": result["error"]}
 
 
-def _ratio(rows: list[dict], tool: str, peer: str, kind: str, label: str) -> float | None:
-    def speed(name):
-        return next((r.get("mb_per_s") for r in rows if r["tool"] == name
+def _ratio(rows: list[dict], tool: str, peer: str, kind: str, label: str,
+           digits: int | None = 1) -> float | None:
+    """Our speed over the peer's (seconds, not the rounded MB/s), rounded to ``digits``."""
+    def seconds(name):
+        return next((r.get("seconds") for r in rows if r["tool"] == name
                      and r["transaction"] == kind and r["file"] == label), None)
-    ours, theirs = speed(tool), speed(peer)
-    return round(ours / theirs, 1) if ours and theirs else None
+    ours, theirs = seconds(tool), seconds(peer)
+    if not ours or not theirs:
+        return None
+    return round(theirs / ours, digits) if digits is not None else theirs / ours
 
 
 def _markdown(report: dict) -> str:
@@ -198,7 +208,9 @@ def _markdown(report: dict) -> str:
         f"therapy claims and remittances; `batch` is a directory of "
         f"{report.get('batch_files', '?')} small 835 files. "
         "`revaudit` is `read_x12` (a large file is read in chunks, up to two at a time), "
-        "`revaudit-chunked` is `iter_x12` (one 4 MiB chunk at a time), `revaudit-files` is "
+        "`revaudit-chunked` is `iter_x12` (one 4 MiB chunk at a time), `revaudit-stream` is "
+        "`iter_x12` with two 4 MiB chunks in flight (what the loader does with a large file), "
+        "`revaudit-files` is "
         "`read_x12` on each file of the batch, `revaudit-batch` is one `read_x12_batch` call "
         "on all of them.",
         "",
@@ -255,7 +267,9 @@ def main() -> None:
                    args.batch_kb)
     plan = [
         ("revaudit", "835", "large", args.repeat), ("revaudit-chunked", "835", "large", 1),
+        ("revaudit-stream", "835", "large", args.repeat),
         ("revaudit", "837P", "large", args.repeat), ("revaudit-chunked", "837P", "large", 1),
+        ("revaudit-stream", "837P", "large", args.repeat),
         ("revaudit", "835", "small", args.repeat), ("revaudit", "837P", "small", args.repeat),
         ("revaudit-files", "835", "batch", 1), ("revaudit-batch", "835", "batch", args.repeat),
     ]
@@ -284,8 +298,10 @@ def main() -> None:
             for n, (tool, kind, label, _) in enumerate(plan)]
     every_load = [load for values in loads.values() for load in values]
     ratios = {
-        "835 large vs oxedi": _ratio(rows, "revaudit", "oxedi", "835", "large"),
+        "835 large vs oxedi": _ratio(rows, "revaudit", "oxedi", "835", "large", 2),
         "835 large vs openx12": _ratio(rows, "revaudit", "openx12-835", "835", "large"),
+        "835 large, read as the loader streams it, vs oxedi": _ratio(
+            rows, "revaudit-stream", "oxedi", "835", "large"),
         "837P large vs openx12": _ratio(rows, "revaudit", "openx12-837p", "837P", "large"),
         "835 small vs pyx12": _ratio(rows, "revaudit", "pyx12-835", "835", "small"),
         "837P small vs pyx12": _ratio(rows, "revaudit", "pyx12-837p", "837P", "small"),
@@ -294,13 +310,18 @@ def main() -> None:
         "835 small-file batch: read_x12_batch vs oxedi per file": _ratio(
             rows, "revaudit-batch", "oxedi-files", "835", "batch"),
     }
-    chunked = [r for r in rows if r["tool"] == "revaudit-chunked" and "peak_over_input" in r]
+    chunked = [r for r in rows if r["tool"] in ("revaudit-chunked", "revaudit-stream")
+               and "peak_over_input" in r]
     whole = [r for r in rows if r["tool"] == "revaudit" and r["file"] == "large"
              and "peak_over_input" in r]
     targets = {
-        "835 throughput >= oxedi": (ratios["835 large vs oxedi"] or 0) >= 1.0,
-        "837P throughput >= 20x openx12": (ratios["837P large vs openx12"] or 0) >= 20.0,
-        "peak memory < 3x input (iter_x12, chunked reading)": bool(chunked) and all(
+        # unrounded: 0.97 shows as 1.0x but is not oxedi's throughput
+        "835 throughput >= oxedi": (_ratio(rows, "revaudit", "oxedi", "835", "large",
+                                           None) or 0) >= 1.0,
+        "837P throughput >= 20x openx12": (_ratio(rows, "revaudit", "openx12-837p", "837P",
+                                                  "large", None) or 0) >= 20.0,
+        "peak memory < 3x input (iter_x12, chunked reading, one or two chunks in flight)":
+            bool(chunked) and all(
             r["peak_over_input"] < 3 for r in chunked),
         WHOLE_FILE_MEMORY: bool(whole) and all(r["peak_over_input"] < 3 for r in whole),
         "every revaudit read matches the generator's claim count": all(

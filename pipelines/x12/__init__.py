@@ -9,9 +9,10 @@ Public API (the rest of the package uses only this):
   bytes, 835 and 837 mixed) in one vectorized pass; per file exactly what ``read_x12`` returns,
   and a file that cannot be read affects no other. Use it for inboxes of many small files:
   the fixed cost of a read is paid once per batch instead of once per file.
-- ``iter_x12(path, chunk_bytes=64 MiB, file_name=None) -> Iterator[X12Document]``: read a file
-  larger than memory as a sequence of documents, each holding whole ST..SE transactions;
-  segment indexes and line numbers stay those of the whole file.
+- ``iter_x12(path, chunk_bytes=64 MiB, file_name=None, workers=1) -> Iterator[X12Document]``:
+  read a file larger than memory as a sequence of documents, each holding whole ST..SE
+  transactions, ``workers`` chunks at a time (yielded in file order); segment indexes and line
+  numbers stay those of the whole file.
 - ``X12Document``: kind (``837P``, ``837I``, ``835`` or ``unknown``), version (GS08), counts,
   totals (``Decimal``), ``diagnostics`` (list of ``Diagnostic``), ``error`` (``X12Error`` or
   None) and ``tables``: one polars frame per raw table, with the columns of ``tables.X12_TABLES``.

@@ -60,11 +60,13 @@ class ChunkState:
 
 
 def iter_x12(path: Path | str, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
-             file_name: str | None = None) -> Iterator[X12Document]:
+             file_name: str | None = None, workers: int = 1) -> Iterator[X12Document]:
     """Yield documents of about ``chunk_bytes`` each (a transaction larger than that is kept
-    whole). A file that cannot be read yields one document with ``error`` set."""
+    whole), in file order, read ``workers`` chunks at a time on threads. Memory follows the
+    chunks in flight (about 11-15 times their size each), not the file. A file that cannot be
+    read yields one document with ``error`` set."""
     path = Path(path)
-    yield from _documents(path, chunk_bytes, file_name or str(path))
+    yield from _documents(path, chunk_bytes, file_name or str(path), workers)
 
 
 def read_in_chunks(source: Path | str | bytes, chunk_bytes: int | Sequence[int],

@@ -65,19 +65,15 @@ def chunk_workers() -> int:
 
 def chunk_sizes(size: int, workers: int) -> list[int]:
     """The chunk sizes for a file of ``size`` bytes: chunks of at most about twice
-    ``CHUNK_BYTES`` on average, as many as keep the ``workers`` equally busy to the end (a
-    multiple of them), read round by round (``workers`` chunks of one size per round).
+    ``CHUNK_BYTES``, as many as keep the ``workers`` equally busy to the end (a multiple of
+    them), of equal size (the last one holds the end of the file, see ``iter_x12``).
 
-    The rounds shrink, from 1.2 to 0.8 times the mean size: what a chunk needs while it is
-    read is many times its size, and the tables of the chunks already read grow as the file
-    is read, so smaller last chunks lower the peak at the end at the same number of chunks
-    (the last one holds the end of the file, see ``iter_x12``)."""
+    Rounds that shrink from 1.2 to 0.8 times the mean lowered the peak of a 100 MB 835 from
+    7.4 to 6.9 times its size but cost 3.5% of the wall time (5 alternating runs), with
+    oxedi's speed the target: equal sizes (benchmarks/results/x12-memory.md)."""
     count = -(-size // (2 * CHUNK_BYTES))
     count = -(-count // workers) * workers
-    rounds = count // workers
-    mean = size / count
-    weights = [1.0] if rounds == 1 else [1.2 - 0.4 * n / (rounds - 1) for n in range(rounds)]
-    return [int(mean * weight) + 1 for weight in weights for _ in range(workers)]
+    return [-(-size // count)] * count
 
 
 @dataclass

@@ -172,14 +172,19 @@ def test_a_chunk_read_before_the_one_in_front_of_it_waits_for_its_turn(tmp_path,
 @pytest.mark.parametrize("workers", [1, 2, 3])
 @pytest.mark.parametrize("size", [reader.CHUNK_BYTES + 1, 5 * reader.CHUNK_BYTES,
                                   100_063_624, 3_000_000_000])
-def test_chunk_sizes_cover_the_file_in_rounds_that_shrink(size, workers):
+def test_chunk_sizes_cover_the_file_in_equal_chunks_for_every_worker(size, workers):
     sizes = reader.chunk_sizes(size, workers)
-    rounds = [sizes[n:n + workers] for n in range(0, len(sizes), workers)]
-    assert len(sizes) % workers == 0 and all(len(set(one)) == 1 for one in rounds)
-    firsts = [one[0] for one in rounds]
-    assert firsts == sorted(firsts, reverse=True)
-    assert size <= sum(sizes) <= size + len(sizes)  # the last chunk holds the end
-    mean = size / len(sizes)
-    assert mean <= 2 * reader.CHUNK_BYTES and max(sizes) <= 1.2 * mean + 1
-    if len(rounds) > 1:
-        assert firsts[-1] < 0.81 * mean
+    assert len(sizes) % workers == 0 and len(set(sizes)) == 1
+    assert size <= sum(sizes) < size + len(sizes)  # the last chunk holds the end
+    assert sizes[0] <= 2 * reader.CHUNK_BYTES
+    assert sum(sizes[:-workers]) < size  # no round of chunks is only past the end
+
+
+def test_iter_x12_on_two_threads_yields_the_same_chunks_in_file_order(tmp_path):
+    path = _many_transactions(tmp_path, 30)
+    one_at_a_time = list(iter_x12(path, chunk_bytes=2000))
+    two_at_a_time = list(iter_x12(path, chunk_bytes=2000, workers=2))
+    assert len(one_at_a_time) > 3
+    assert len(two_at_a_time) == len(one_at_a_time)
+    for alone, paired in zip(one_at_a_time, two_at_a_time, strict=True):
+        assert_same_document(paired, alone)
