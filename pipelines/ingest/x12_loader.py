@@ -16,7 +16,6 @@ import polars as pl
 from pipelines.ingest import ledger, pseudonyms, warehouse
 from pipelines.ingest.inbox import InboxFile
 from pipelines.x12 import X12Document, diagnostics_frame, iter_x12, read_x12, read_x12_batch
-from pipelines.x12.reader import chunk_workers
 from pipelines.x12.tables import LINEAGE, X12_TABLES
 
 log = logging.getLogger(__name__)
@@ -92,7 +91,7 @@ def _documents(item: InboxFile, document: X12Document | None) -> Iterator[X12Doc
         yield document
     elif item.path.stat().st_size > CHUNKED_ABOVE_BYTES:
         yield from iter_x12(item.path, chunk_bytes=CHUNK_BYTES, file_name=item.name,
-                            workers=chunk_workers())
+                            workers=None)  # two chunks in flight where there are two CPUs
     else:
         yield read_x12(item.path, file_name=item.name)
 

@@ -11,8 +11,8 @@ Public API (the rest of the package uses only this):
   the fixed cost of a read is paid once per batch instead of once per file.
 - ``iter_x12(path, chunk_bytes=64 MiB, file_name=None, workers=1) -> Iterator[X12Document]``:
   read a file larger than memory as a sequence of documents, each holding whole ST..SE
-  transactions, ``workers`` chunks at a time (yielded in file order); segment indexes and line
-  numbers stay those of the whole file.
+  transactions, ``workers`` chunks at a time (None: up to two, as the CPUs allow; yielded in
+  file order); segment indexes and line numbers stay those of the whole file.
 - ``X12Document``: kind (``837P``, ``837I``, ``835`` or ``unknown``), version (GS08), counts,
   totals (``Decimal``), ``diagnostics`` (list of ``Diagnostic``), ``error`` (``X12Error`` or
   None) and ``tables``: one polars frame per raw table, with the columns of ``tables.X12_TABLES``.

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import io
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import count
 from pathlib import Path
 from typing import BinaryIO
 
@@ -60,30 +59,28 @@ class ChunkState:
 
 
 def iter_x12(path: Path | str, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
-             file_name: str | None = None, workers: int = 1) -> Iterator[X12Document]:
+             file_name: str | None = None, workers: int | None = 1) -> Iterator[X12Document]:
     """Yield documents of about ``chunk_bytes`` each (a transaction larger than that is kept
-    whole), in file order, read ``workers`` chunks at a time on threads. Memory follows the
-    chunks in flight (about 11-15 times their size each), not the file. A file that cannot be
-    read yields one document with ``error`` set."""
+    whole), in file order, read ``workers`` chunks at a time on threads (None: up to two, as
+    the CPUs allow). Memory follows the chunks in flight (about 11-15 times their size each),
+    not the file. A file that cannot be read yields one document with ``error`` set."""
     path = Path(path)
+    workers = chunk_workers() if workers is None else workers
     yield from _documents(path, chunk_bytes, file_name or str(path), workers)
 
 
-def read_in_chunks(source: Path | str | bytes, chunk_bytes: int | Sequence[int],
-                   file_name: str | None, workers: int | None = None) -> X12Document:
+def read_in_chunks(source: Path | str | bytes, chunk_bytes: int, file_name: str | None,
+                   workers: int | None = None) -> X12Document:
     """One document for a large file read chunk by chunk (what ``read_x12`` returns); the
-    chunks are read ``workers`` at a time (default: up to two, as the CPUs allow).
-    ``chunk_bytes`` is the size of every chunk or of each in turn (the last one repeats)."""
+    chunks are read ``workers`` at a time (default: up to two, as the CPUs allow)."""
     if workers is None:
         workers = chunk_workers()
     return merge(list(_documents(source, chunk_bytes, file_name, workers)), file_name)
 
 
-def _documents(source: Path | str | bytes, chunk_bytes: int | Sequence[int],
-               file_name: str | None, workers: int = 1) -> Iterator[X12Document]:
+def _documents(source: Path | str | bytes, chunk_bytes: int, file_name: str | None,
+               workers: int = 1) -> Iterator[X12Document]:
     from pipelines.x12.batch import read_x12_batch
-
-    chunk_bytes = (chunk_bytes,) if isinstance(chunk_bytes, int) else tuple(chunk_bytes)
 
     try:
         opened = open_source(source)
@@ -96,7 +93,7 @@ def _documents(source: Path | str | bytes, chunk_bytes: int | Sequence[int],
             "NOT_X12", f"cannot read the file: {error.strerror or error}"))
         return
     size = opened.path.stat().st_size if opened.path is not None else len(opened.data)
-    if size <= chunk_bytes[0]:
+    if size <= chunk_bytes:
         yield read_x12_batch([source], [file_name])[0]
         return
     newline = "\n" if b"\n" in opened.head else "\r"
@@ -111,7 +108,7 @@ def _documents(source: Path | str | bytes, chunk_bytes: int | Sequence[int],
 
 
 def _chunks(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
-            chunk_bytes: Sequence[int], file_name: str | None, newline: str,
+            chunk_bytes: int, file_name: str | None, newline: str,
             workers: int = 1) -> Iterator[X12Document]:
     """Documents of the chunks in order. With ``workers`` > 1, chunks are tokenized in order
     here and read on a pool of that many threads (polars releases the GIL), ``workers`` at a
@@ -157,7 +154,7 @@ def _cancel(pending: deque) -> None:
 
 
 def _jobs(reader: BinaryIO, separators: Separators, notes: list[pl.DataFrame],
-          chunk_bytes: Sequence[int], file_name: str | None, newline: str,
+          chunk_bytes: int, file_name: str | None, newline: str,
           ) -> Iterator[Callable[[], X12Document]]:
     """One callable per chunk, reading it; the chunk is tokenized (and the envelope state it
     leaves for the next chunk computed) before the callable is handed out."""
@@ -215,19 +212,18 @@ def _read_chunk(held: list[pl.DataFrame], separators: Separators, spec: PieceSpe
         return read_failed(file_name, error)
 
 
-def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: Sequence[int],
+def _blocks(reader: BinaryIO, separators: Separators, chunk_bytes: int,
             ) -> Iterator[tuple[list[bytes], Separators, str, tuple | None]]:
     """([bytes], their separators, how the block ends, findings when it starts an interchange
     with other separators): cut just before an ST that is not the first of the buffer, or at
     an ISA declaring other separators. The bytes come in a list the caller empties: this
     generator keeps no reference to them while the caller reads them."""
     pending, switch, first = b"", None, True
-    for number in count():
-        wanted = chunk_bytes[min(number, len(chunk_bytes) - 1)]
-        block = reader.read(wanted)
+    while True:
+        block = reader.read(chunk_bytes)
         # a short read is the end of the file (files and byte buffers return what is asked
         # for until then): what is left is the last chunk, not a small one after it
-        at_end = len(block) < wanted
+        at_end = len(block) < chunk_bytes
         if first:
             block, first = block.removeprefix(_BOM), False
         buffer = pending + block

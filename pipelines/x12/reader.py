@@ -54,7 +54,7 @@ def read_x12(source: Path | str | bytes, file_name: str | None = None) -> X12Doc
             size = 0
     if size > CHUNK_BYTES:
         workers = chunk_workers()
-        return read_in_chunks(source, chunk_sizes(size, workers), file_name, workers)
+        return read_in_chunks(source, chunk_size(size, workers), file_name, workers)
     return read_x12_batch([source], [file_name])[0]
 
 
@@ -63,17 +63,17 @@ def chunk_workers() -> int:
     return min(2, len(os.sched_getaffinity(0)))
 
 
-def chunk_sizes(size: int, workers: int) -> list[int]:
-    """The chunk sizes for a file of ``size`` bytes: chunks of at most about twice
+def chunk_size(size: int, workers: int) -> int:
+    """The chunk size for a file of ``size`` bytes: chunks of at most about twice
     ``CHUNK_BYTES``, as many as keep the ``workers`` equally busy to the end (a multiple of
     them), of equal size (the last one holds the end of the file, see ``iter_x12``).
 
-    Rounds that shrink from 1.2 to 0.8 times the mean lowered the peak of a 100 MB 835 from
+    Rounds that shrank from 1.2 to 0.8 times the mean lowered the peak of a 100 MB 835 from
     7.4 to 6.9 times its size but cost 3.5% of the wall time (5 alternating runs), with
-    oxedi's speed the target: equal sizes (benchmarks/results/x12-memory.md)."""
+    oxedi's speed the target (benchmarks/results/x12-memory.md)."""
     count = -(-size // (2 * CHUNK_BYTES))
     count = -(-count // workers) * workers
-    return [-(-size // count)] * count
+    return -(-size // count)
 
 
 @dataclass

@@ -172,12 +172,12 @@ def test_a_chunk_read_before_the_one_in_front_of_it_waits_for_its_turn(tmp_path,
 @pytest.mark.parametrize("workers", [1, 2, 3])
 @pytest.mark.parametrize("size", [reader.CHUNK_BYTES + 1, 5 * reader.CHUNK_BYTES,
                                   100_063_624, 3_000_000_000])
-def test_chunk_sizes_cover_the_file_in_equal_chunks_for_every_worker(size, workers):
-    sizes = reader.chunk_sizes(size, workers)
-    assert len(sizes) % workers == 0 and len(set(sizes)) == 1
-    assert size <= sum(sizes) < size + len(sizes)  # the last chunk holds the end
-    assert sizes[0] <= 2 * reader.CHUNK_BYTES
-    assert sum(sizes[:-workers]) < size  # no round of chunks is only past the end
+def test_chunk_size_covers_the_file_in_equal_chunks_for_every_worker(size, workers):
+    chunk = reader.chunk_size(size, workers)
+    count = -(-size // chunk)
+    assert count % workers == 0  # every worker busy to the end
+    assert chunk <= 2 * reader.CHUNK_BYTES
+    assert (count - 1) * chunk < size <= count * chunk  # no chunk only past the end
 
 
 def test_iter_x12_on_two_threads_yields_the_same_chunks_in_file_order(tmp_path):
