@@ -107,7 +107,8 @@ def _in_parallel(jobs: list[tuple], workers: int) -> list[ClientResult]:
     workbooks: list[tuple[int, ClientResult]] = []
     here: list[tuple[int, ClientResult]] = []
     done: dict[int, ClientResult] = {}
-    writer_needed = any(_converted_here(pm_export_of(template_of(job[2]))[0]) for job in jobs)
+    profiles = [pm_export_of(template_of(job[2]))[0] for job in jobs]
+    writer_needed = any(p != "canonical" and not _converted_in_pool(p) for p in profiles)
     context = _worker_context()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         running: dict = {}
@@ -132,10 +133,10 @@ def _in_parallel(jobs: list[tuple], workers: int) -> list[ClientResult]:
                 result = future.result()
                 if not generated:
                     done[index] = result
-                elif _converted_here(result.pm_profile) or result.pm_profile == "canonical":
-                    here.append((index, result))
-                else:
+                elif _converted_in_pool(result.pm_profile):
                     workbooks.append((index, result))
+                else:  # a CSV conversion, or none (canonical): counted here
+                    here.append((index, result))
     return [done[job[2]] for job in jobs]
 
 
@@ -157,9 +158,9 @@ def _worker_context():
 CONVERSION_COST = {"canonical": 0, "visit_billing": 1, "charge_detail": 2}
 
 
-def _converted_here(profile: str) -> bool:
-    """Whether the parent converts this profile's exports (a CSV conversion, not a workbook)."""
-    return CONVERSION_COST.get(profile, 1) == 1
+def _converted_in_pool(profile: str) -> bool:
+    """Whether this profile's exports are converted by a worker (a workbook), not the parent."""
+    return CONVERSION_COST.get(profile, 1) > 1
 
 
 def _work_ahead(job) -> tuple[int, int]:
