@@ -20,6 +20,7 @@ import polars as pl
 
 from pipelines.pm.profiles import ColumnSpec, FileSpec, Profile, TableSpec, get_profile
 from pipelines.pm.tables import PARENTS, TABLES, canonical_schema, empty_frame
+from pipelines.pm.xlsx_sheet import BOLD, SheetWriter
 
 XLSX_CREATED = datetime(2026, 1, 1)  # fixed workbook metadata: same input, same bytes
 SHEET_NAME = "Report"
@@ -350,76 +351,44 @@ def _total(values: pl.Series) -> Decimal:
     return Decimal(0) + (total if isinstance(total, Decimal) else Decimal(total or 0))
 
 
-# A workbook whose largest table has more rows than this is streamed (see _write_xlsx).
+# A workbook whose largest table has more rows than this may pass 2 GiB of sheet XML: its
+# sheet entry is written with zip64 sizes.
 XLSX_STREAM_ROWS = 50_000
 
 
 def _write_xlsx(path: Path, file: FileSpec, slices: Iterable[pl.DataFrame], profile: Profile,
                 stream: bool = False) -> None:
-    """Dates as date cells and money as currency-formatted numbers, as spreadsheets hold them.
-
-    ``stream``: rows go to disk as they are written (xlsxwriter's constant-memory mode, text
-    as inline strings rather than a shared-string table): the same cells, flat memory.
-    """
-    import xlsxwriter  # only needed for spreadsheet layouts
-
+    """Dates as date cells and money as currency-formatted numbers, as spreadsheets hold them;
+    everything else as text. Rows go to disk a slice at a time (see xlsx_sheet.py)."""
     kinds, formats = _kinds(file)
     header = file.headers()
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
-                                               "constant_memory": stream})
-    workbook.set_properties({"created": XLSX_CREATED, "author": "revaudit synthetic"})
-    sheet = workbook.add_worksheet(SHEET_NAME)
-    bold = workbook.add_format({"bold": True})
-    as_date = workbook.add_format({"num_format": "mm/dd/yyyy"})
     negative = "($#,##0.00)" if profile.money.negative == "parentheses" else "-$#,##0.00"
-    as_money = workbook.add_format({"num_format": f"$#,##0.00;{negative}"})
-    for r, line in enumerate(file.title):
-        sheet.write_string(r, 0, line, bold)
-    top = len(file.title)
-    for c, h in enumerate(header):
-        sheet.write_string(top, c, h, bold)
     footer = _Footer(file, header, kinds)
-    r = top + 1
-    for values in slices:
-        footer.add(values)
-        columns = [(c, *_xlsx_cells(values[h], h, sheet, kinds, formats, profile, as_date,
-                                     as_money)) for c, h in enumerate(header)]
-        for i in range(values.height):
-            for c, cells, write, fmt in columns:
-                value = cells[i]
-                if value is None:
-                    continue
-                if fmt is None:
-                    write(r, c, value)
-                else:
-                    write(r, c, value, fmt)
-            r += 1
-    if file.footer:
-        cells = footer.cells()
-        sheet.write_string(r, 0, cells[0], bold)
-        for c in footer.money:
-            sheet.write_number(r, c, float(cells[c]), as_money)
-    workbook.close()
+    with SheetWriter(path, SHEET_NAME, f"$#,##0.00;{negative}", created=XLSX_CREATED,
+                     author="revaudit synthetic", zip64=stream) as sheet:
+        for line in file.title:
+            sheet.row([line], BOLD)
+        sheet.row(header, BOLD)
+        for values in slices:
+            footer.add(values)
+            sheet.rows(pl.DataFrame([_xlsx_cells(values[h], h, kinds, formats, profile)
+                                     for h in header], height=values.height))
+        if file.footer:
+            sheet.row(footer.cells(), BOLD)  # the label in bold, totals as money
 
 
-def _xlsx_cells(values: pl.Series, header: str, sheet, kinds, formats, profile, as_date,
-                as_money) -> tuple[list, object, object]:
-    """A column's cells as written (date cell, currency number or text), the sheet method
-    that writes them, and their format."""
+def _xlsx_cells(values: pl.Series, header: str, kinds, formats, profile) -> pl.Series:
+    """A column as the cells written: dates as Date, money as Decimal, anything else as the
+    text a CSV cell would hold."""
     if values.dtype == pl.Date and header not in formats:
-        return _xlsx_dates(values).to_list(), sheet.write_datetime, as_date
+        return values
     if values.dtype.is_decimal() and kinds.get(header) == "money":
-        return _per_value(values, float, pl.Float64).to_list(), sheet.write_number, as_money
+        return values
     if values.dtype != pl.String:
         text = partial(_text, profile=profile, kind=kinds.get(header),
                        date_format=formats.get(header, profile.date_formats[0]))
         values = _per_value(values, text, pl.String)
-    return values.to_list(), sheet.write_string, None
-
-
-def _xlsx_dates(values: pl.Series) -> pl.Series:
-    """Dates as the midnight datetimes xlsxwriter writes as date cells."""
-    return values.cast(pl.Datetime("us"))
+    return values
 
 
 def _profile_of(file: FileSpec) -> Profile:

@@ -1,14 +1,11 @@
-"""The PM writer refuses data its layout would misstate, and streams large spreadsheets."""
+"""The PM writer refuses data its layout would misstate (workbook streaming and bytes:
+test_xlsx_sheet.py)."""
 
 from __future__ import annotations
 
-import zipfile
-
 import polars as pl
 import pytest
-from test_profiles import read_back, same_rows
 
-from pipelines.pm import writer
 from pipelines.pm.writer import WriterError, write_export
 
 
@@ -34,25 +31,6 @@ def test_a_child_row_without_its_parent_is_refused(tmp_path, canonical_tables):
     with pytest.raises(WriterError, match="1 charges rows have no services row to sit on"):
         write_export({**canonical_tables, "charges": pl.concat([charges, orphan])},
                      "charge_detail", tmp_path)
-
-
-def test_a_large_sheet_is_streamed_and_reads_back_the_same(tmp_path, canonical_tables,
-                                                          monkeypatch):
-    small, large = tmp_path / "small", tmp_path / "large"
-    write_export(canonical_tables, "charge_detail", small)
-    monkeypatch.setattr(writer, "XLSX_STREAM_ROWS", 0)
-    write_export(canonical_tables, "charge_detail", large)
-    sheet = "xl/worksheets/sheet1.xml"
-    with zipfile.ZipFile(large / "Charge Detail.xlsx") as streamed, \
-            zipfile.ZipFile(small / "Charge Detail.xlsx") as whole:
-        assert b"inlineStr" in streamed.read(sheet)  # written row by row, text inline
-        assert b"inlineStr" not in whole.read(sheet)  # shared-string table
-    _, expected = read_back(small)
-    _, got = read_back(large)
-    assert sorted(got) == sorted(expected)
-    for name, frame in expected.items():
-        assert frame.height > 0
-        assert same_rows(frame, got[name]), name
 
 
 def _first_row_set(frame: pl.DataFrame, key: str, **values: str) -> pl.DataFrame:

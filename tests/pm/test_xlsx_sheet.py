@@ -1,0 +1,210 @@
+"""Workbooks written column-wise (xlsx_sheet.py): the cells the xlsxwriter writer wrote,
+typed as spreadsheets type them, escaped, deterministic and structurally whole."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from xml.etree import ElementTree
+
+import polars as pl
+import pytest
+from xlsx_reference import write_xlsx_with_xlsxwriter
+
+from pipelines.pm import writer
+from pipelines.pm.writer import read_export_folder, write_export
+from pipelines.pm.xlsx_sheet import BOLD, SheetError, SheetWriter, column_letters
+from pipelines.synth.generator import pm_export_of, simulate_events
+from pipelines.synth.pm_canonical import CanonicalPmWriter, read_tables
+
+NEURO = 2  # the generator's charge-detail (workbook) practice template
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+MONEY_FORMAT = "$#,##0.00;($#,##0.00)"
+
+
+@pytest.fixture(scope="module")
+def neuro_tables(tmp_path_factory) -> dict[str, pl.DataFrame]:
+    """The canonical PM tables of a small generated charge-detail practice."""
+    practice, events = simulate_events(11, NEURO, 3, 60)
+    assert pm_export_of(practice.template)[0] == "charge_detail"
+    folder = tmp_path_factory.mktemp("neuro_pm")
+    pm = CanonicalPmWriter(practice, folder)
+    for event in events:
+        pm.feed(event)
+    pm.close()
+    return read_tables(folder)
+
+
+def test_charge_detail_reads_back_as_the_xlsxwriter_workbooks_do(tmp_path, neuro_tables,
+                                                                  monkeypatch):
+    new = write_export(neuro_tables, "charge_detail", tmp_path / "new")
+    monkeypatch.setattr(writer, "_write_xlsx", write_xlsx_with_xlsxwriter)
+    old = write_export(neuro_tables, "charge_detail", tmp_path / "old")
+    assert [p.name for p in new] == [p.name for p in old]
+    assert all(p.suffix == ".xlsx" for p in new) and len(new) == 7
+    got = read_export_folder(tmp_path / "new", "charge_detail")
+    expected = read_export_folder(tmp_path / "old", "charge_detail")
+    assert sorted(got) == sorted(expected)
+    for name, frame in expected.items():
+        assert got[name].equals(frame), name
+    for name in ("visits", "services", "charges", "patients", "patient_payments", "fee_schedule"):
+        assert expected[name].height > 10, name  # the comparison is not of empty tables
+
+
+def test_charge_detail_cells_are_typed_as_the_xlsxwriter_ones(tmp_path, neuro_tables,
+                                                              monkeypatch):
+    """Typed reading (fastexcel infers each column's type from its cells and their formats)
+    sees the same columns, types and values in every file."""
+    write_export(neuro_tables, "charge_detail", tmp_path / "new")
+    monkeypatch.setattr(writer, "_write_xlsx", write_xlsx_with_xlsxwriter)
+    write_export(neuro_tables, "charge_detail", tmp_path / "old")
+    for old in sorted((tmp_path / "old").iterdir()):
+        title_rows = 2 if old.name == "Charge Detail.xlsx" else (
+            0 if old.name in ("Fee Schedule.xlsx", "Contract Rates.xlsx") else 1)
+        options = {"header_row": title_rows}
+        expected = pl.read_excel(old, read_options=options)
+        got = pl.read_excel(tmp_path / "new" / old.name, read_options=options)
+        assert got.equals(expected), old.name
+    typed = pl.read_excel(tmp_path / "new" / "Charge Detail.xlsx",
+                          read_options={"header_row": 2})
+    assert typed.schema["Appt Date"] == pl.Date
+    assert typed.schema["Charge Amt"] == pl.Float64
+    assert typed.schema["Proc Code"] == pl.String  # "97110" stays text
+
+
+def test_cells_are_dates_money_and_text(tmp_path):
+    path = tmp_path / "typed.xlsx"
+    frame = pl.DataFrame({
+        "when": [date(2026, 3, 1), None, date(1954, 10, 6)],
+        "amount": pl.Series([Decimal("1234.50"), Decimal("-12.00"), None],
+                            dtype=pl.Decimal(18, 2)),
+        "code": ["00123", "97110", ""],
+    })
+    _write(path, frame)
+    cells = _sheet_cells(path)
+    formats = _cell_formats(path)
+    # 2026-03-01 is day 46082 of the 1900 date system (1899-12-30 is day 0)
+    assert cells["A2"] == (None, "46082", "mm/dd/yyyy")
+    assert cells["A4"] == (None, "20003", "mm/dd/yyyy")
+    assert cells["B2"] == (None, "1234.50", MONEY_FORMAT)
+    assert cells["B3"] == (None, "-12.00", MONEY_FORMAT)
+    assert cells["C2"] == ("inlineStr", "00123", None)
+    assert cells["C3"] == ("inlineStr", "97110", None)
+    assert "A3" not in cells and "B4" not in cells and "C4" not in cells  # blanks: no cell
+    assert cells["A1"][2] is None and formats["A1"]["bold"]  # header row in bold
+    assert not formats["A2"]["bold"]
+    typed = pl.read_excel(path, read_options={"header_row": 0})
+    assert typed.schema == {"when": pl.Date, "amount": pl.Float64, "code": pl.String}
+    assert typed["when"].to_list() == [date(2026, 3, 1), None, date(1954, 10, 6)]
+    assert typed["amount"].to_list() == [1234.5, -12.0, None]
+    assert typed["code"].to_list() == ["00123", "97110", None]
+
+
+AWKWARD_TEXT = ["fish & chips", "<b>not markup</b>", 'say "hi"', "it's", "  padded  ",
+                "tab\tinside", "two\nlines", "carriage\rreturn", "bell\x07here", "nul\x00",
+                "_x0041_ is not A", "é ü 漢字 😀", "]]>", "&amp; already"]
+
+
+def test_awkward_text_reads_back_exactly(tmp_path):
+    path = tmp_path / "awkward.xlsx"
+    _write(path, pl.DataFrame({"text": AWKWARD_TEXT}), title=["  title & <more>  "])
+    back = pl.read_excel(path, has_header=False, read_options={"dtypes": "string"})
+    assert back.to_series().to_list() == ["  title & <more>  ", "text", *AWKWARD_TEXT]
+    for part in _parts(path).values():
+        ElementTree.fromstring(part)  # every part is well-formed XML 1.0
+
+
+def test_text_no_workbook_can_hold_is_refused(tmp_path):
+    with pytest.raises(SheetError, match="U\\+FFFE"):
+        _write(tmp_path / "bad.xlsx", pl.DataFrame({"text": ["ok", "bad\ufffe"]}))
+    assert not (tmp_path / "bad.xlsx").exists()  # no half-written workbook left behind
+
+
+def test_column_letters():
+    assert [column_letters(i) for i in (0, 25, 26, 51, 52, 701, 702, 16383)] == \
+        ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]
+
+
+def test_same_input_same_bytes_whatever_the_slices(tmp_path, neuro_tables, monkeypatch):
+    first = write_export(neuro_tables, "charge_detail", tmp_path / "first")
+    monkeypatch.setattr(writer, "SLICE_ROWS", 37)  # many small slices
+    monkeypatch.setattr(writer, "XLSX_STREAM_ROWS", 0)  # and zip64 sizes on the sheet entry
+    sliced = write_export(neuro_tables, "charge_detail", tmp_path / "sliced")
+    monkeypatch.undo()
+    again = write_export(neuro_tables, "charge_detail", tmp_path / "again")
+    for a, b in zip(first, again, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    for a, b in zip(first, sliced, strict=True):
+        assert _parts(a) == _parts(b), a.name  # same parts, byte for byte
+    with zipfile.ZipFile(first[0]) as book:
+        assert {info.date_time for info in book.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert b"2026-01-01T00:00:00Z" in book.read("docProps/core.xml")
+
+
+def test_the_package_is_whole(tmp_path, neuro_tables):
+    """Every relationship points at a part, every part has a content type, the workbook's
+    sheet is the one its relationship names, every part is well-formed XML."""
+    (path,) = [p for p in write_export(neuro_tables, "charge_detail", tmp_path)
+               if p.name == "Charge Detail.xlsx"]
+    parts = _parts(path)
+    types = ElementTree.fromstring(parts["[Content_Types].xml"])
+    ns = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+    defaults = {d.get("Extension") for d in types.iter(f"{ns}Default")}
+    overrides = {o.get("PartName").lstrip("/") for o in types.iter(f"{ns}Override")}
+    assert overrides <= set(parts)
+    for name in parts:
+        if name != "[Content_Types].xml":
+            assert name in overrides or name.rsplit(".", 1)[-1] in defaults, name
+    targets = set()
+    for rels, base in (("_rels/.rels", ""), ("xl/_rels/workbook.xml.rels", "xl/")):
+        for rel in ElementTree.fromstring(parts[rels]):
+            targets.add(base + rel.get("Target"))
+    assert targets == set(parts) - {"[Content_Types].xml", "_rels/.rels",
+                                     "xl/_rels/workbook.xml.rels"}
+    workbook = ElementTree.fromstring(parts["xl/workbook.xml"])
+    (sheet,) = workbook.iter(f"{MAIN}sheet")
+    assert sheet.get("name") == writer.SHEET_NAME
+    for part in parts.values():
+        ElementTree.fromstring(part)
+
+
+# ---------------------------------------------------------------------------- helpers
+def _write(path: Path, frame: pl.DataFrame, title: list[str] = ()) -> None:
+    with SheetWriter(path, "Report", MONEY_FORMAT, created=datetime(2026, 1, 1),
+                     author="test") as sheet:
+        for line in title:
+            sheet.row([line], BOLD)
+        sheet.row(frame.columns, BOLD)
+        sheet.rows(frame)
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as book:
+        return {name: book.read(name) for name in book.namelist()}
+
+
+def _sheet_cells(path: Path) -> dict[str, tuple[str | None, str, str | None]]:
+    """Per cell reference: (t attribute, value or inline text, number format code)."""
+    parts = _parts(path)
+    styles = ElementTree.fromstring(parts["xl/styles.xml"])
+    codes = {f.get("numFmtId"): f.get("formatCode") for f in styles.iter(f"{MAIN}numFmt")}
+    xfs = list(styles.find(f"{MAIN}cellXfs"))
+    cells = {}
+    for cell in ElementTree.fromstring(parts["xl/worksheets/sheet1.xml"]).iter(f"{MAIN}c"):
+        xf = xfs[int(cell.get("s", 0))]
+        value = cell.find(f"{MAIN}v")
+        text = value.text if value is not None else cell.find(f"{MAIN}is/{MAIN}t").text
+        cells[cell.get("r")] = (cell.get("t"), text, codes.get(xf.get("numFmtId")))
+    return cells
+
+
+def _cell_formats(path: Path) -> dict[str, dict[str, bool]]:
+    parts = _parts(path)
+    styles = ElementTree.fromstring(parts["xl/styles.xml"])
+    fonts = list(styles.find(f"{MAIN}fonts"))
+    xfs = list(styles.find(f"{MAIN}cellXfs"))
+    sheet = ElementTree.fromstring(parts["xl/worksheets/sheet1.xml"])
+    return {c.get("r"): {"bold": fonts[int(xfs[int(c.get("s", 0))].get("fontId"))]
+                         .find(f"{MAIN}b") is not None} for c in sheet.iter(f"{MAIN}c")}
