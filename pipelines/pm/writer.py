@@ -42,7 +42,7 @@ def write_export(tables: dict[str, pl.DataFrame], profile: Profile | str, folder
         path = folder / file.file_name
         if file.is_spreadsheet:
             large = max(frame.height for frame in frames.values()) > XLSX_STREAM_ROWS
-            _write_xlsx(path, file, slices, profile, stream=large)
+            _write_xlsx(path, file, slices, profile, zip64=large)
         else:
             _write_csv(path, file, slices, profile)
         written.append(path)
@@ -357,7 +357,7 @@ XLSX_STREAM_ROWS = 50_000
 
 
 def _write_xlsx(path: Path, file: FileSpec, slices: Iterable[pl.DataFrame], profile: Profile,
-                stream: bool = False) -> None:
+                zip64: bool = False) -> None:
     """Dates as date cells and money as currency-formatted numbers, as spreadsheets hold them;
     everything else as text. Rows go to disk a slice at a time (see xlsx_sheet.py)."""
     kinds, formats = _kinds(file)
@@ -365,7 +365,7 @@ def _write_xlsx(path: Path, file: FileSpec, slices: Iterable[pl.DataFrame], prof
     negative = "($#,##0.00)" if profile.money.negative == "parentheses" else "-$#,##0.00"
     footer = _Footer(file, header, kinds)
     with SheetWriter(path, SHEET_NAME, f"$#,##0.00;{negative}", created=XLSX_CREATED,
-                     author="revaudit synthetic", zip64=stream) as sheet:
+                     author="revaudit synthetic", zip64=zip64) as sheet:
         for line in file.title:
             sheet.row([line], BOLD)
         sheet.row(header, BOLD)

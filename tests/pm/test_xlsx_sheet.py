@@ -122,6 +122,15 @@ def test_text_no_workbook_can_hold_is_refused(tmp_path):
     assert not (tmp_path / "bad.xlsx").exists()  # no half-written workbook left behind
 
 
+def test_a_date_before_march_1900_is_refused(tmp_path):
+    # Excel's serial numbers count a 1900-02-29 that never was: earlier dates would be off
+    with pytest.raises(SheetError, match="1900-02-28 is before 1900-03-01"):
+        _write(tmp_path / "old.xlsx", pl.DataFrame({"when": [date(1900, 3, 1),
+                                                            date(1900, 2, 28)]}))
+    _write(tmp_path / "ok.xlsx", pl.DataFrame({"when": [date(1900, 3, 1)]}))
+    assert _sheet_cells(tmp_path / "ok.xlsx")["A2"][1] == "61"  # Excel's day of 1900-03-01
+
+
 def test_column_letters():
     assert [column_letters(i) for i in (0, 25, 26, 51, 52, 701, 702, 16383)] == \
         ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA", "XFD"]
@@ -152,11 +161,19 @@ def test_the_package_is_whole(tmp_path, neuro_tables):
     types = ElementTree.fromstring(parts["[Content_Types].xml"])
     ns = "{http://schemas.openxmlformats.org/package/2006/content-types}"
     defaults = {d.get("Extension") for d in types.iter(f"{ns}Default")}
-    overrides = {o.get("PartName").lstrip("/") for o in types.iter(f"{ns}Override")}
-    assert overrides <= set(parts)
+    overrides = {o.get("PartName").lstrip("/"): o.get("ContentType")
+                 for o in types.iter(f"{ns}Override")}
+    assert set(overrides) <= set(parts)
     for name in parts:
         if name != "[Content_Types].xml":
             assert name in overrides or name.rsplit(".", 1)[-1] in defaults, name
+    office = "application/vnd.openxmlformats-officedocument"
+    assert overrides == {  # the content types ECMA-376 gives these parts
+        "xl/workbook.xml": f"{office}.spreadsheetml.sheet.main+xml",
+        "xl/worksheets/sheet1.xml": f"{office}.spreadsheetml.worksheet+xml",
+        "xl/styles.xml": f"{office}.spreadsheetml.styles+xml",
+        "docProps/core.xml": "application/vnd.openxmlformats-package.core-properties+xml",
+        "docProps/app.xml": f"{office}.extended-properties+xml"}
     targets = set()
     for rels, base in (("_rels/.rels", ""), ("xl/_rels/workbook.xml.rels", "xl/")):
         for rel in ElementTree.fromstring(parts[rels]):

@@ -14,8 +14,8 @@ from pipelines.pm.profiles import FileSpec, Profile
 
 
 def write_xlsx_with_xlsxwriter(path: Path, file: FileSpec, slices: Iterable[pl.DataFrame],
-                               profile: Profile, stream: bool = False) -> None:
-    """Drop-in for ``writer._write_xlsx`` (``stream`` ignored: test data is small)."""
+                               profile: Profile, zip64: bool = False) -> None:
+    """Drop-in for ``writer._write_xlsx`` (``zip64`` ignored: test data is small)."""
     import xlsxwriter
 
     kinds, formats = writer._kinds(file)
