@@ -65,10 +65,8 @@ def _d(value: date | None) -> str:
 class CsvTable:
     """One CSV file written row by row, as ``csv.writer`` writes it.
 
-    Rows (one text cell per column) are buffered and written a chunk at a time. A chunk with
-    no character that needs quoting (``,`` inside a cell, ``"``, a line break) is joined
-    directly, exactly as ``csv.writer`` would write it; any other chunk goes row by row, the
-    rows that need it through the writer.
+    Cells are text. A row with no character that needs quoting is joined directly (exactly
+    what ``csv.writer`` writes for it) and buffered; any other row goes through the writer.
     """
 
     BUFFER_ROWS = 4096
@@ -78,30 +76,24 @@ class CsvTable:
         self.writer = csv.writer(self.handle, lineterminator="\n")
         self.writer.writerow(columns)
         self.commas = len(columns) - 1
-        self.rows: list[tuple[str, ...]] = []
+        self.lines: list[str] = []
 
     def row(self, cells: tuple[str, ...]) -> None:
-        self.rows.append(cells)
-        if len(self.rows) >= self.BUFFER_ROWS:
+        line = ",".join(cells)
+        if (line.count(",") == self.commas and '"' not in line and "\n" not in line
+                and "\r" not in line):
+            self.lines.append(line)
+            if len(self.lines) >= self.BUFFER_ROWS:
+                self.flush()
+        else:
             self.flush()
+            self.writer.writerow(cells)
 
     def flush(self) -> None:
-        rows = self.rows
-        if not rows:
-            return
-        text = "\n".join(map(",".join, rows))
-        if (text.count(",") == self.commas * len(rows) and text.count("\n") == len(rows) - 1
-                and '"' not in text and "\r" not in text):
-            self.handle.write(text + "\n")
-        else:
-            for cells in rows:
-                line = ",".join(cells)
-                if (line.count(",") == self.commas and '"' not in line and "\n" not in line
-                        and "\r" not in line):
-                    self.handle.write(line + "\n")
-                else:
-                    self.writer.writerow(cells)
-        rows.clear()
+        if self.lines:
+            self.lines.append("")
+            self.handle.write("\n".join(self.lines))
+            self.lines.clear()
 
     def close(self) -> None:
         self.flush()

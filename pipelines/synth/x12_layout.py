@@ -70,24 +70,9 @@ def segment(*elements: str) -> str:
     return "*".join(parts)
 
 
-_CAS_TEXTS: dict[tuple, str] = {}  # the same few thousand adjustment sets recur
-
-
 def cas_segments(adjustments) -> str:
     """CAS segments (one string): one per group code, up to six (reason, amount) triplets
-    each. ``adjustments`` (group, reason, amount) must not be empty."""
-    key = tuple(adjustments)
-    text = _CAS_TEXTS.get(key)
-    if text is None:
-        text = _cas_text(adjustments)
-        if all(amount for _, _, amount in adjustments):  # -0.00 == 0.00, printed apart
-            if len(_CAS_TEXTS) > 100_000:
-                _CAS_TEXTS.clear()
-            _CAS_TEXTS[key] = text
-    return text
-
-
-def _cas_text(adjustments) -> str:
+    each. ``adjustments`` must not be empty."""
     if len(adjustments) == 1:
         ((group, carc, amount),) = adjustments
         return f"CAS*{group}*{carc}*{amt(amount)}"
