@@ -65,8 +65,9 @@ def _d(value: date | None) -> str:
 class CsvTable:
     """One CSV file written row by row, as ``csv.writer`` writes it.
 
-    Cells are text. A row with no character that needs quoting is joined directly (exactly
-    what ``csv.writer`` writes for it) and buffered; any other row goes through the writer.
+    Cells are text. A row whose cells hold no comma is joined directly and buffered; a
+    buffered chunk with no quote or line break either (the usual case) is written as it is,
+    exactly what ``csv.writer`` writes for it. Any other row goes through the writer.
     """
 
     BUFFER_ROWS = 4096
@@ -80,8 +81,7 @@ class CsvTable:
 
     def row(self, cells: tuple[str, ...]) -> None:
         line = ",".join(cells)
-        if (line.count(",") == self.commas and '"' not in line and "\n" not in line
-                and "\r" not in line):
+        if line.count(",") == self.commas:
             self.lines.append(line)
             if len(self.lines) >= self.BUFFER_ROWS:
                 self.flush()
@@ -90,10 +90,16 @@ class CsvTable:
             self.writer.writerow(cells)
 
     def flush(self) -> None:
-        if self.lines:
-            self.lines.append("")
-            self.handle.write("\n".join(self.lines))
-            self.lines.clear()
+        lines = self.lines
+        if not lines:
+            return
+        text = "\n".join(lines)
+        if '"' in text or "\r" in text or text.count("\n") != len(lines) - 1:
+            # a cell to quote; no cell holds a comma, so each line splits back into its cells
+            self.writer.writerows(line.split(",") for line in lines)
+        else:
+            self.handle.write(text + "\n")
+        lines.clear()
 
     def close(self) -> None:
         self.flush()
