@@ -202,22 +202,18 @@ def _write_client(out: Path, seed: int, index: int, months: int,
         (folder / sub).mkdir(parents=True)
     truth = ClientTruth(practice)
     pm = CanonicalPmWriter(practice, folder / "pm")
+    x12_writers = {ClaimBatch: (write_837, folder / "837"), PaymentRun: (write_835, folder / "835")}
     files = x12_bytes = 0
     for event in events:
         truth.feed(event)
         pm.feed(event)
-        if isinstance(event, ClaimBatch):
-            text = write_837.render(practice, event)
-            path = folder / "837" / write_837.file_name(event)
-        elif isinstance(event, PaymentRun):
-            text = write_835.render(practice, event)
-            path = folder / "835" / write_835.file_name(event)
-        else:
-            continue
-        data = text.encode("ascii")
-        path.write_bytes(data)
-        files += 1
-        x12_bytes += len(data)
+        x12 = x12_writers.get(type(event))
+        if x12 is not None:
+            writer, directory = x12
+            data = writer.render(practice, event).encode("ascii")
+            (directory / writer.file_name(event)).write_bytes(data)
+            files += 1
+            x12_bytes += len(data)
     pm.close()
     document = truth.finish()
     (folder / "truth.json").write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")

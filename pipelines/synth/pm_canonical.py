@@ -17,6 +17,7 @@ from pipelines.synth.catalog import PAYERS, SECONDARY_BY_PRIMARY, SELF_PAY_RATE
 from pipelines.synth.clinic import charge_master
 from pipelines.synth.events import (
     ClaimBatch,
+    Patient,
     PatientPayment,
     PatientWriteOff,
     Practice,
@@ -26,6 +27,7 @@ from pipelines.synth.events import (
 from pipelines.synth.money import fmt, share
 from pipelines.synth.pricing import unit_rate
 from pipelines.synth.reference_data import medicare_fee_schedule
+from pipelines.synth.x12_layout import amt
 
 if TYPE_CHECKING:  # polars is loaded only to convert an export (generate() loads it then)
     import polars as pl
@@ -63,8 +65,9 @@ def _d(value: date | None) -> str:
 class CsvTable:
     """One CSV file written row by row, as ``csv.writer`` writes it.
 
-    Cells are text. A row with no character that needs quoting is joined directly (exactly
-    what ``csv.writer`` writes for it) and buffered; any other row goes through the writer.
+    Cells are text. A row whose cells hold no comma is joined directly and buffered; a
+    buffered chunk with no quote or line break either (the usual case) is written as it is,
+    exactly what ``csv.writer`` writes for it. Any other row goes through the writer.
     """
 
     BUFFER_ROWS = 4096
@@ -78,8 +81,7 @@ class CsvTable:
 
     def row(self, cells: tuple[str, ...]) -> None:
         line = ",".join(cells)
-        if (line.count(",") == self.commas and '"' not in line and "\n" not in line
-                and "\r" not in line):
+        if line.count(",") == self.commas:
             self.lines.append(line)
             if len(self.lines) >= self.BUFFER_ROWS:
                 self.flush()
@@ -88,14 +90,28 @@ class CsvTable:
             self.writer.writerow(cells)
 
     def flush(self) -> None:
-        if self.lines:
-            self.lines.append("")
-            self.handle.write("\n".join(self.lines))
-            self.lines.clear()
+        lines = self.lines
+        if not lines:
+            return
+        text = "\n".join(lines)
+        if '"' in text or "\r" in text or text.count("\n") != len(lines) - 1:
+            # a cell to quote; no cell holds a comma, so each line splits back into its cells
+            self.writer.writerows(line.split(",") for line in lines)
+        else:
+            self.handle.write(text + "\n")
+        lines.clear()
 
     def close(self) -> None:
         self.flush()
         self.handle.close()
+
+
+class _IsoDates(dict):
+    """ISO text of each date seen ("" for None); dates recur from row to row."""
+
+    def __missing__(self, day: date) -> str:
+        text = self[day] = day.isoformat()
+        return text
 
 
 class CanonicalPmWriter:
@@ -108,14 +124,10 @@ class CanonicalPmWriter:
                        for name, columns in COLUMNS.items()}
         self.seen_patients: set[str] = set()
         self.charge_seq = 0
-        self.dates: dict[date | None, str] = {None: ""}  # ISO text of each date seen
+        self.iso = _IsoDates({None: ""})
+        self.handlers = {VisitRecorded: self._visit_recorded, ClaimBatch: self._batch,
+                         PatientPayment: self._payment, PatientWriteOff: self._write_off}
         self._static_tables()
-
-    def _iso(self, value: date | None) -> str:
-        text = self.dates.get(value)
-        if text is None:
-            text = self.dates[value] = value.isoformat()
-        return text
 
     # ------------------------------------------------------------------ static
     def _static_tables(self) -> None:
@@ -146,26 +158,23 @@ class CanonicalPmWriter:
 
     # ------------------------------------------------------------------ events
     def feed(self, event) -> None:
-        kind = type(event)
-        if kind is VisitRecorded:
-            self._visit(event.visit)
-        elif kind is ClaimBatch:
-            self._batch(event)
-        elif kind is PatientPayment:
-            self.tables["patient_payments"].row(
-                (event.payment_id, event.patient.patient_id, event.visit_id or "",
-                 event.claim_id or "", self._iso(event.posting_date), f"{event.amount:.2f}",
-                 event.method))
-        elif kind is PatientWriteOff:
-            self.tables["adjustments"].row(
-                (event.adjustment_id, event.patient.patient_id, event.visit_id or "",
-                 event.claim_id or "", self._iso(event.posting_date), f"{event.amount:.2f}",
-                 event.reason, "patient"))
+        handler = self.handlers.get(type(event))
+        if handler is not None:
+            handler(event)
 
-    def _patient(self, visit: Visit) -> None:
-        patient = visit.patient
-        if patient.patient_id in self.seen_patients:
-            return
+    def _payment(self, event: PatientPayment) -> None:
+        self.tables["patient_payments"].row(
+            (event.payment_id, event.patient.patient_id, event.visit_id or "",
+             event.claim_id or "", self.iso[event.posting_date], amt(event.amount),
+             event.method))
+
+    def _write_off(self, event: PatientWriteOff) -> None:
+        self.tables["adjustments"].row(
+            (event.adjustment_id, event.patient.patient_id, event.visit_id or "",
+             event.claim_id or "", self.iso[event.posting_date], amt(event.amount),
+             event.reason, "patient"))
+
+    def _patient(self, patient: Patient) -> None:
         self.seen_patients.add(patient.patient_id)
         p, primary, secondary = patient.person, patient.primary, patient.secondary
         self.tables["patients"].row((
@@ -177,62 +186,81 @@ class CanonicalPmWriter:
             secondary.payer.payer_id if secondary else "",
             secondary.payer.name if secondary else "", secondary.member_id if secondary else ""))
 
-    def _visit(self, visit: Visit) -> None:
-        self._patient(visit)
+    def _visit_recorded(self, event: VisitRecorded) -> None:
+        visit = event.visit
         patient = visit.patient
+        if patient.patient_id not in self.seen_patients:
+            self._patient(patient)
         p = patient.person
-        iso = self._iso
+        iso = self.iso
         provider = visit.provider
         self.tables["visits"].row((
-            visit.visit_id, patient.patient_id, p.last_name, p.first_name, iso(p.birth_date),
-            patient.primary.member_id if patient.primary else "", iso(visit.visit_date),
+            visit.visit_id, patient.patient_id, p.last_name, p.first_name, iso[p.birth_date],
+            patient.primary.member_id if patient.primary else "", iso[visit.visit_date],
             visit.location.location_id, visit.location.name, provider.npi,
             provider.role, visit.supervising.npi, visit.status, visit.kind,
-            "Y" if visit.note_signed_date else "N", iso(visit.note_signed_date)))
+            "Y" if visit.note_signed_date else "N", iso[visit.note_signed_date]))
         services = self.tables["services"]
         for s in visit.services:
             services.row((s.service_id, visit.visit_id, s.code, ";".join(s.modifiers),
                           "" if s.minutes is None else str(s.minutes), str(s.units_entered),
                           s.provider_npi))
         if visit.status == "attended" and visit.billing != "claim":
-            for s in visit.services:
-                if s.units_entered <= 0:
-                    continue
-                if visit.billing == "self_pay":
-                    year = visit.visit_date.year
-                    amount = share(medicare_fee_schedule(year)[s.code].amount,
-                                   SELF_PAY_RATE) * s.units_entered
-                    payer_id = "SELFPAY"
-                else:
-                    amount, payer_id = s.unit_charge * s.units_entered, (
-                        patient.primary.payer.payer_id)
-                self._charge(visit.visit_id, s.service_id, "", "", visit.visit_date,
-                             visit.note_signed_date, None, s.code, s.modifiers, s.units_entered,
-                             amount, payer_id, visit.billing)
+            self._unclaimed_charges(visit)
+
+    def _unclaimed_charges(self, visit: Visit) -> None:
+        """Charges of an attended visit that goes on no claim (self-pay or never billed)."""
+        for s in visit.services:
+            if s.units_entered <= 0:
+                continue
+            if visit.billing == "self_pay":
+                year = visit.visit_date.year
+                amount = share(medicare_fee_schedule(year)[s.code].amount,
+                               SELF_PAY_RATE) * s.units_entered
+                payer_id = "SELFPAY"
+            else:
+                amount, payer_id = s.unit_charge * s.units_entered, (
+                    visit.patient.primary.payer.payer_id)
+            self._charge(visit.visit_id, s.service_id, "", "", visit.visit_date,
+                         visit.note_signed_date, None, s.code, s.modifiers, s.units_entered,
+                         amount, payer_id, visit.billing)
 
     def _batch(self, batch: ClaimBatch) -> None:
+        """A charge row per line of each original or voided claim (same columns as
+        ``_charge``, written here directly: most charges are these)."""
+        charges = self.tables["charges"]
+        iso = self.iso
+        billed = iso[batch.batch_date]
+        seq = self.charge_seq
         for sub in batch.submissions:
-            if sub.kind not in ("original", "void"):
+            if sub.kind == "original":
+                status = "billed"
+            elif sub.kind == "void":
+                status = "voided"
+            else:
                 continue
             claim = sub.claim
-            original = sub.kind == "original"
-            status = "billed" if original else "voided"
             visit = claim.visit
+            visit_id, claim_id = visit.visit_id, claim.claim_id
+            posted = iso[visit.note_signed_date]
+            payer_id = sub.payer.payer_id
             for line in sub.lines:
-                self._charge(visit.visit_id, line.service_id, claim.claim_id, line.line_id,
-                             line.service_date, visit.note_signed_date, batch.batch_date,
-                             line.code, line.modifiers, line.units,
-                             line.charge if original else -line.charge, sub.payer.payer_id,
-                             status)
+                seq += 1
+                charge = line.charge if status == "billed" else -line.charge
+                charges.row((
+                    f"C{seq:08d}", visit_id, line.service_id, claim_id, line.line_id,
+                    iso[line.service_date], posted, billed, line.code, ";".join(line.modifiers),
+                    str(line.units), amt(charge), payer_id, status))
+        self.charge_seq = seq
 
     def _charge(self, visit_id, service_id, claim_id, line_id, service_date, posted, billed,
                 code, modifiers, units, amount: Decimal, payer_id, status) -> None:
         self.charge_seq += 1
-        iso = self._iso
+        iso = self.iso
         self.tables["charges"].row((
             f"C{self.charge_seq:08d}", visit_id, service_id, claim_id, line_id,
-            iso(service_date), iso(posted), iso(billed), code, ";".join(modifiers), str(units),
-            f"{amount:.2f}", payer_id, status))
+            iso[service_date], iso[posted], iso[billed], code, ";".join(modifiers), str(units),
+            amt(amount), payer_id, status))
 
     def close(self) -> None:
         for table in self.tables.values():

@@ -98,9 +98,10 @@ class _Names:
 
 def _claim_payment(out: list[str], r: Remittance, names: _Names) -> None:
     claim = r.claim
-    coverage = claim.secondary if r.status in ("2", "20") else claim.coverage
-    out.append(f"CLP*{claim.claim_id}*{r.status}*{r.charge:.2f}*{r.paid:.2f}*"
-               f"{r.patient_responsibility:.2f}*{r.payer.filing_indicator}*"
+    status = r.status
+    coverage = claim.secondary if status in ("2", "20") else claim.coverage
+    out.append(f"CLP*{claim.claim_id}*{status}*{amt(r.charge)}*{amt(r.paid)}*"
+               f"{amt(r.patient_responsibility)}*{r.payer.filing_indicator}*"
                f"{r.payer_claim_number}*11*{r.frequency}")
     if r.claim_adjustments:
         out.append(cas_segments(r.claim_adjustments))
@@ -115,19 +116,22 @@ def _claim_payment(out: list[str], r: Remittance, names: _Names) -> None:
         out.append(f"REF*1L*{coverage.group_number}")
     service_day = d8(claim.service_date)
     out.append(f"DTM*232*{service_day}\nDTM*233*{service_day}\nDTM*050*{d8(r.received_date)}")
-    if r.status in ("1", "19") and r.lines:
-        covered = sum((lp.allowed for lp in r.lines if lp.allowed is not None), ZERO)
-        out.append(f"AMT*AU*{covered:.2f}")
+    lines = []  # the service lines, rendered before AMT*AU: it sums their allowed amounts
+    covered = ZERO
     for lp in r.lines:
         modifiers = lp.modifiers
         procedure = f"HC:{lp.code}:{':'.join(modifiers)}" if modifiers else f"HC:{lp.code}"
-        out.append(f"SVC*{procedure}*{lp.charge:.2f}*{lp.paid:.2f}**{lp.units}\n"
-                   f"DTM*472*{d8(lp.service_date)}")
+        lines.append(f"SVC*{procedure}*{amt(lp.charge)}*{amt(lp.paid)}**{lp.units}\n"
+                     f"DTM*472*{d8(lp.service_date)}")
         if lp.adjustments:
-            out.append(cas_segments(lp.adjustments))
+            lines.append(cas_segments(lp.adjustments))
         if lp.allowed is not None:
-            out.append(f"REF*6R*{lp.line_id}\nAMT*B6*{lp.allowed:.2f}")
+            covered += lp.allowed
+            lines.append(f"REF*6R*{lp.line_id}\nAMT*B6*{amt(lp.allowed)}")
         else:
-            out.append(f"REF*6R*{lp.line_id}")
+            lines.append(f"REF*6R*{lp.line_id}")
         for remark in lp.remarks:
-            out.append(f"LQ*HE*{remark}")
+            lines.append(f"LQ*HE*{remark}")
+    if status in ("1", "19") and lines:
+        out.append(f"AMT*AU*{amt(covered)}")
+    out.extend(lines)

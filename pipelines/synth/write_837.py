@@ -12,7 +12,7 @@ from pipelines.synth.events import (
     Provider,
     Submission,
 )
-from pipelines.synth.x12_layout import STYLES, cas_segments, d8, interchange, segment
+from pipelines.synth.x12_layout import STYLES, amt, cas_segments, d8, interchange, segment
 
 VERSION = "005010X222A1"
 CLEARINGHOUSES = {
@@ -68,7 +68,7 @@ class _Parts:
     def __init__(self, practice: Practice):
         self.practice = practice
         self.parties: dict[tuple[int, str], tuple[Coverage, str, str]] = {}
-        self.people: dict[int, tuple[Provider | Location, str]] = {}
+        self.people: dict[tuple[int, int, int], tuple[object, object, object, str]] = {}
         self.procedures: dict[tuple[str, tuple[str, ...]], str] = {}
         self.pointers: dict[tuple[int, ...], str] = {}
         self.diagnoses: dict[tuple[str, ...], str] = {}
@@ -117,11 +117,18 @@ class _Parts:
         self.parties[key] = (coverage, subscriber, patient_loop)
         return subscriber, patient_loop
 
-    def provider(self, who: Provider | Location, render) -> str:
-        cached = self.people.get(id(who))
-        if cached is None or cached[0] is not who:
-            cached = self.people[id(who)] = (who, render(who))
-        return cached[1]
+    def providers(self, referrer: Provider | None, rendering: Provider,
+                  location: Location) -> str:
+        """Referring provider (when there is one), rendering provider, service location."""
+        key = (id(referrer), id(rendering), id(location))
+        cached = self.people.get(key)
+        if (cached is None or cached[0] is not referrer or cached[1] is not rendering
+                or cached[2] is not location):
+            text = f"{_rendering(rendering)}\n{_location(location)}"
+            if referrer is not None:
+                text = f"{_referrer(referrer)}\n{text}"
+            cached = self.people[key] = (referrer, rendering, location, text)
+        return cached[3]
 
     def procedure(self, line: ClaimLine) -> str:
         key = (line.code, line.modifiers)
@@ -173,27 +180,24 @@ def _claim(out: list[str], s: Submission, hl: int, parts: _Parts) -> int:
         hl += 1
     else:
         out.append(f"HL*{hl}*1*22*0\n{subscriber}")
-    out.append(f"CLM*{claim.claim_id}*{s.billed:.2f}***11:B:{s.frequency}*Y*A*Y*Y")
+    out.append(f"CLM*{claim.claim_id}*{amt(s.billed)}***11:B:{s.frequency}*Y*A*Y*Y")
     if claim.visit.initial_treatment:
         out.append(f"DTP*454*D8*{d8(claim.visit.initial_treatment)}")
     if claim.paid_at_desk and s.responsibility == "P":
-        out.append(f"AMT*F5*{claim.paid_at_desk:.2f}")
+        out.append(f"AMT*F5*{amt(claim.paid_at_desk)}")
     if claim.prior_auth:
         out.append(f"REF*G1*{claim.prior_auth}")
     if s.payer_claim_number:
         out.append(f"REF*F8*{s.payer_claim_number}")
-    out.append(f"REF*EA*{claim.patient.patient_id}\n{parts.diagnosis(claim.diagnoses)}")
-    referrer = claim.patient.referrer
-    if referrer is not None:
-        out.append(parts.provider(referrer, _referrer))
-    out.append(parts.provider(claim.rendering, _rendering))
-    out.append(parts.provider(claim.visit.location, _location))
+    patient = claim.patient
+    out.append(f"REF*EA*{patient.patient_id}\n{parts.diagnosis(claim.diagnoses)}\n"
+               f"{parts.providers(patient.referrer, claim.rendering, claim.visit.location)}")
     prior = s.prior_payer
     if prior is not None:  # secondary claim: the primary's adjudication
         other = prior.coverage
         osub = other.subscriber
-        out.append(f"{_other_subscriber('P', other)}\nAMT*D*{prior.paid:.2f}\n"
-                   f"AMT*EAF*{prior.patient_responsibility:.2f}\nOI***Y***Y\n"
+        out.append(f"{_other_subscriber('P', other)}\nAMT*D*{amt(prior.paid)}\n"
+                   f"AMT*EAF*{amt(prior.patient_responsibility)}\nOI***Y***Y\n"
                    f"NM1*IL*1*{osub.last_name}*{osub.first_name}****MI*{other.member_id}\n"
                    f"NM1*PR*2*{other.payer.name}*****PI*{other.payer.payer_id}\n"
                    f"DTP*573*D8*{d8(prior.adjudication_date)}")
@@ -206,12 +210,12 @@ def _claim(out: list[str], s: Submission, hl: int, parts: _Parts) -> int:
     prior_lines = {pl.line_id: pl for pl in prior.lines} if prior else None
     for n, line in enumerate(s.lines, start=1):
         procedure = parts.procedure(line)
-        out.append(f"LX*{n}\nSV1*{procedure}*{line.charge:.2f}*UN*{line.units}***"
+        out.append(f"LX*{n}\nSV1*{procedure}*{amt(line.charge)}*UN*{line.units}***"
                    f"{parts.pointer(line.dx_pointers)}\nDTP*472*D8*{d8(line.service_date)}\n"
                    f"REF*6R*{line.line_id}")
         if prior_lines is not None and line.line_id in prior_lines:
             pl = prior_lines[line.line_id]
-            out.append(f"SVD*{prior.coverage.payer.payer_id}*{pl.paid:.2f}*{procedure}**"
+            out.append(f"SVD*{prior.coverage.payer.payer_id}*{amt(pl.paid)}*{procedure}**"
                        f"{pl.units}")
             if pl.adjustments:
                 out.append(cas_segments(pl.adjustments))

@@ -3,10 +3,10 @@
 Writers build segments as plain strings in one canonical notation (``*`` between elements,
 ``:`` between components, a newline after each segment but the last of a string, so that one
 string may carry several segments); ``interchange`` then wraps the transactions in ISA/GS ...
-GE/IEA and renders them in the sender's ``Style`` (separators, terminator, line breaks) with
-one ``str.replace`` and one ``str.translate`` pass. Values never contain a newline, ``*``,
-``:``, ``~``, ``|``, ``^``, ``>``, ``{`` (names and addresses come from the generator's own
-lists).
+GE/IEA and renders the whole interchange in the sender's ``Style`` (separators, terminator,
+line breaks) with at most one ``str.replace`` and one ``str.translate`` pass. Values never
+contain a newline, ``*``, ``:``, ``~``, ``|``, ``^``, ``>``, ``{`` (names and addresses come
+from the generator's own lists).
 """
 
 from __future__ import annotations
@@ -23,9 +23,16 @@ class Style:
     repetition: str
     terminator: str  # written after every segment
 
-    @property
-    def table(self) -> dict[int, str]:
-        return str.maketrans({"*": self.element, ":": self.component})
+    def render(self, text: str) -> str:
+        """``text`` (canonical notation) in this style: one ``str.translate`` pass, after a
+        ``str.replace`` when the terminator is longer than the newline it replaces."""
+        changes = {"*": self.element, ":": self.component}
+        if len(self.terminator) == 1:
+            changes["\n"] = self.terminator
+        elif self.terminator != "\n":
+            text = text.replace("\n", self.terminator)
+        table = str.maketrans({old: new for old, new in changes.items() if old != new})
+        return text.translate(table) if table else text
 
 
 STYLES = {
@@ -36,22 +43,23 @@ STYLES = {
 TRANSACTION_SET = {"HC": "837", "HP": "835"}
 
 
-_D8: dict[date, str] = {}
+class _DateTexts(dict):
+    """CCYYMMDD of each date seen (the same dates recur from claim to claim); bounded."""
+
+    def __missing__(self, day: date) -> str:
+        if len(self) > 4096:
+            self.clear()
+        text = self[day] = f"{day.year:04d}{day.month:02d}{day.day:02d}"
+        return text
 
 
-def d8(day: date) -> str:
-    """CCYYMMDD."""
-    text = _D8.get(day)
-    if text is None:
-        if len(_D8) > 4096:
-            _D8.clear()
-        text = _D8[day] = f"{day.year:04d}{day.month:02d}{day.day:02d}"
-    return text
+d8 = _DateTexts().__getitem__  # d8(day) -> "CCYYMMDD"
 
 
 def amt(value: Decimal) -> str:
     """X12 decimal with two places: ``123.45``, ``-5.00``."""
-    return f"{value:.2f}"
+    text = str(value)  # already so for a Decimal quantised to cents, and 3x faster than format
+    return text if text[-3:-2] == "." else f"{value:.2f}"
 
 
 def segment(*elements: str) -> str:
@@ -67,20 +75,26 @@ def cas_segments(adjustments) -> str:
     each. ``adjustments`` must not be empty."""
     if len(adjustments) == 1:
         ((group, carc, amount),) = adjustments
-        return f"CAS*{group}*{carc}*{amount:.2f}"
+        return f"CAS*{group}*{carc}*{amt(amount)}"
+    if len(adjustments) > 6:
+        return _long_cas_segments(adjustments)
+    segments: dict[str, str] = {}
+    for group, carc, amount in adjustments:
+        if group in segments:
+            segments[group] += f"**{carc}*{amt(amount)}"
+        else:
+            segments[group] = f"CAS*{group}*{carc}*{amt(amount)}"
+    return "\n".join(segments.values())
+
+
+def _long_cas_segments(adjustments) -> str:
+    """``cas_segments`` when a group may need more than one segment."""
     groups: dict[str, list[str]] = {}
     for group, carc, amount in adjustments:
-        pairs = groups.get(group)
-        if pairs is None:
-            groups[group] = [f"CAS*{group}*{carc}*{amount:.2f}"]
-        else:
-            pairs.append(f"{carc}*{amount:.2f}")
-    segments = []
-    for group, pairs in groups.items():
-        for start in range(0, len(pairs), 6):
-            chunk = "**".join(pairs[start:start + 6])
-            segments.append(chunk if start == 0 else f"CAS*{group}*{chunk}")
-    return "\n".join(segments)
+        groups.setdefault(group, []).append(f"{carc}*{amt(amount)}")
+    return "\n".join(f"CAS*{group}*" + "**".join(pairs[start:start + 6])
+                     for group, pairs in groups.items()
+                     for start in range(0, len(pairs), 6))
 
 
 def isa_segment(style: Style, sender: str, receiver: str, when: date, time: str,
@@ -102,7 +116,9 @@ def interchange(style: Style, *, sender: str, receiver: str, functional_id: str,
 
     Each transaction is a list of strings of one or more newline-separated segments.
     """
-    out = [f"GS*{functional_id}*{sender}*{receiver}*{d8(when)}*{time}*{control}*X*{version}"]
+    isa = isa_segment(Style("*", ":", style.repetition, "\n"), sender, receiver, when, time,
+                      control)  # in the canonical notation, rendered with the rest
+    out = [isa, f"GS*{functional_id}*{sender}*{receiver}*{d8(when)}*{time}*{control}*X*{version}"]
     set_id = TRANSACTION_SET[functional_id]
     for n, segments in enumerate(transactions, start=1):
         st_control = f"{n:04d}"
@@ -114,10 +130,4 @@ def interchange(style: Style, *, sender: str, receiver: str, functional_id: str,
         out.append(f"SE*{count + 2}*{st_control}")
     out.append(f"GE*{len(transactions)}*{control}")
     out.append(f"IEA*1*{control:09d}\n")
-    t = style.terminator
-    body = "\n".join(out)
-    if t != "\n":
-        body = body.replace("\n", t)
-    if style.element != "*" or style.component != ":":
-        body = body.translate(style.table)
-    return isa_segment(style, sender, receiver, when, time, control) + t + body
+    return style.render("\n".join(out))
