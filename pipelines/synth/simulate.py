@@ -74,6 +74,13 @@ ATTENDANCE = 0.88
 VISITS_PER_EPISODE_MONTH = 9.0
 REWORK_SHARE = 0.6  # payer denials the practice fixes and resubmits
 NONE: frozenset[int] = frozenset()
+ONE = Decimal("1")
+CORRECTION_FACTORS = (Decimal("0.90"), Decimal("1.06"))
+UNDERPAY_FACTORS = (Decimal("0.85"), Decimal("0.90"), Decimal("0.93"))
+INJECTED_DENIALS = (MISSING_KX, MISSING_GO, NCCI_NO_MODIFIER, TIMELY_FILING)
+NEVER_BILLED_RATE = leaks.RATES["visit_never_billed"]
+PAST_FILING_RATE = leaks.RATES["past_filing_limit"]
+SHORT_UNITS_RATE = leaks.RATES["units_below_minutes"]
 
 
 def window(months: int, end: date = WINDOW_END) -> tuple[date, date]:
@@ -155,7 +162,7 @@ class ClientSimulation:
         self.target_episodes = max(1, round(visits / VISITS_PER_EPISODE_MONTH))
         self.episodes: list[Episode] = []
         self.returning: list[tuple[date, int, object]] = []
-        self.unbilled: list[Visit] = []
+        self.unbilled: list[tuple[date, Visit]] = []  # (ready to bill, visit)
         self.submissions_due: list[tuple[date, int, Submission]] = []
         self.payer_queue: dict[str, list[tuple[date, int, PayerItem]]] = defaultdict(list)
         self.patient_due: dict[date, list[tuple]] = defaultdict(list)
@@ -235,12 +242,14 @@ class ClientSimulation:
     def _treat(self, day: date) -> None:
         still: list[Episode] = []
         weekday = day.weekday()
+        rng = self.rng
+        visit, record = self.clinic.visit, self._record_visit
         for episode in self.episodes:
             if weekday in episode.weekdays and day >= episode.start:
-                self._record_visit(self.clinic.visit(episode, day))
+                record(visit(episode, day))
             if episode.attended >= episode.planned_visits or day >= episode.end:
-                if self.rng.random() < 0.25:
-                    back = day + timedelta(days=self.rng.randint(30, 150))
+                if rng.random() < 0.25:
+                    back = day + timedelta(days=rng.randint(30, 150))
                     heapq.heappush(self.returning, (back, self._next(), episode.patient))
             else:
                 still.append(episode)
@@ -262,7 +271,7 @@ class ClientSimulation:
         copay = patient.primary.plan.copay
         if copay and rng.random() < 0.92:
             self._patient_payment(visit.visit_date, visit, None, copay, "card")
-        if rng.random() < leaks.RATES["visit_never_billed"]:
+        if rng.random() < NEVER_BILLED_RATE:
             visit.billing = "unbilled"
             amount = leaks.expected_allowed(patient.primary.payer, visit)
             self.out.append(Leak("visit_never_billed", None, (), visit.visit_id,
@@ -270,9 +279,12 @@ class ClientSimulation:
                                  "attended visit with signed note, never on a claim"))
             return
         payer = patient.primary.payer
-        if payer.filing_limit_days <= 180 and rng.random() < leaks.RATES["past_filing_limit"]:
+        if payer.filing_limit_days <= 180 and rng.random() < PAST_FILING_RATE:
             visit.billing_hold_days = payer.filing_limit_days + rng.randint(5, 45)
-        self.unbilled.append(visit)
+        ready = visit.note_signed_date
+        if visit.billing_hold_days:
+            ready += timedelta(days=visit.billing_hold_days)
+        self.unbilled.append((ready, visit))
 
     def _patient_payment(self, day: date, visit: Visit | None, claim_id: str | None,
                          amount: Decimal, method: str) -> None:
@@ -287,13 +299,12 @@ class ClientSimulation:
     # ================================================================= billing office
     def _bill(self, day: date) -> None:
         submissions: list[Submission] = []
-        waiting: list[Visit] = []
-        for visit in self.unbilled:
-            ready = visit.note_signed_date + timedelta(days=visit.billing_hold_days)
-            if ready > day:
-                waiting.append(visit)
+        waiting: list[tuple[date, Visit]] = []
+        for item in self.unbilled:
+            if item[0] > day:
+                waiting.append(item)
                 continue
-            submissions.extend(self._claims_for(visit, day))
+            submissions.extend(self._claims_for(item[1], day))
         self.unbilled = waiting
         due = [item for item in self.submissions_due if item[0] <= day]
         self.submissions_due = [item for item in self.submissions_due if item[0] > day]
@@ -336,6 +347,7 @@ class ClientSimulation:
             month = self.month_codes[day] = f"{day:%y%m}"
         claim_id = f"{self.practice.claim_prefix}{month}{self.claim_seq:07d}"
         lines = []
+        timed: list[ClaimLine] = []  # timed lines of 2+ units
         short_units = False
         state_flags: dict[str, set[int]] = {}  # kx | go | ncci -> line indexes
         pointers = POINTERS.get(len(patient.diagnoses)) or tuple(
@@ -344,15 +356,16 @@ class ClientSimulation:
         assistant_modifier = payer.kind in ASSISTANT_MODIFIER_KINDS
         for n, service in enumerate(billable, start=1):
             modifiers = service.modifiers
+            units = service.units_entered
             if assistant_modifier and service.provider_npi != supervisor:
                 modifiers = (modifiers[0], "CO", *modifiers[1:])
-            lines.append(ClaimLine(f"{claim_id}-{n}", service.service_id, service.code,
-                                   modifiers, service.units_entered,
-                                   service.unit_charge * service.units_entered, day, pointers))
+            line = ClaimLine(f"{claim_id}-{n}", service.service_id, service.code, modifiers,
+                             units, service.unit_charge * units, day, pointers)
+            lines.append(line)
+            if units >= 2 and service.minutes is not None:
+                timed.append(line)
         if twin_of is None:
-            timed = [ln for ln, s in zip(lines, billable, strict=True)
-                     if s.minutes is not None and ln.units >= 2]
-            short_units = bool(timed) and rng.random() < leaks.RATES["units_below_minutes"]
+            short_units = bool(timed) and rng.random() < SHORT_UNITS_RATE
             if short_units:
                 short = rng.choice(timed)  # charge entry keyed one unit too few
                 short.units -= 1
@@ -439,14 +452,15 @@ class ClientSimulation:
         rng = self.rng
         payer = submission.payer
         low, high = payer.lag_days
-        ready = day + timedelta(days=rng.randint(low, high))
+        lag = rng.randint(low, high)
+        ready = day + timedelta(days=lag)
         state = self.states[submission.claim.claim_id]
         if submission.kind == "resend":  # answered after the original it duplicates
             ready = max(ready, state.original_ready + timedelta(days=1))
         elif submission.kind == "original":
             state.original_ready = ready
         self._queue(payer, ready, PayerItem(submission.kind, submission.claim, submission))
-        if (submission.kind == "original" and (ready - day).days > 24
+        if (submission.kind == "original" and lag > 24
                 and rng.random() < self.rates[payer.key].duplicate):
             resend = Submission(submission.claim, "resend", "1", payer, submission.coverage, "P",
                                 submission.lines, submission.billed,
@@ -533,7 +547,7 @@ class ClientSimulation:
             out.append(reversal_of(state.remits[-1], day))
         denied: dict[int, Denial] = {}
         underpay: dict[int, Decimal] = {}
-        factor = Decimal("1")
+        factor = ONE
         lines = tuple(claim.lines)
         if item.kind == "original":
             denied = self._payer_denials(payer, claim, state)
@@ -542,10 +556,10 @@ class ClientSimulation:
             rates = self.rates[payer.key]
             if clean and no_share and rng.random() < rates.correction * 4:
                 state.correct_later = True
-                factor = rng.choice((Decimal("0.90"), Decimal("1.06")))
+                factor = rng.choice(CORRECTION_FACTORS)
             elif clean and rng.random() < rates.underpay:
                 i = rng.randrange(len(lines))
-                underpay[i] = rng.choice((Decimal("0.85"), Decimal("0.90"), Decimal("0.93")))
+                underpay[i] = rng.choice(UNDERPAY_FACTORS)
         frequency = "7" if item.kind == "replacement" else "1"
         crossover = claim.secondary if claim.secondary and claim.secondary.crossover else None
         outcome = adjudicate_primary(claim, lines, claim.coverage, self._icn(payer, day),
@@ -589,8 +603,7 @@ class ClientSimulation:
     def _after_primary(self, payer, claim, state, outcome: Outcome, day, follow) -> None:
         rng = self.rng
         remit = outcome.remittance
-        injected = (MISSING_KX, MISSING_GO, NCCI_NO_MODIFIER, TIMELY_FILING)
-        payer_denials = {i: d for i, d in outcome.denied.items() if d not in injected}
+        payer_denials = {i: d for i, d in outcome.denied.items() if d not in INJECTED_DENIALS}
         for i, gap in outcome.underpaid.items():
             self.out.append(Leak("underpaid_line", claim.claim_id, (claim.lines[i].line_id,),
                                  None, payer.key, claim.service_date, gap,

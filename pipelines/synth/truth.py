@@ -139,7 +139,9 @@ class ClientTruth:
         self.counts: dict[str, dict] = defaultdict(lambda: defaultdict(int))
         self.snapshots: dict[tuple[int, int], dict] = {}
         self.claims: dict[str, ClaimTruth] = {}
-        self.closed_balances: list[tuple[date, Decimal, bool]] = []
+        # closed claims' balances, summed by (service date, insurance owes, credit): a month
+        # end ages each sum as it would each balance
+        self.closed_balances: dict[tuple[date, bool, bool], Decimal] = {}
         self.visit_desk_paid: dict[str, Decimal] = {}
         self.billed_by_day: dict[date, Decimal] = defaultdict(lambda: ZERO)
         self.cohort: dict[tuple[int, int], list[Decimal]] = defaultdict(
@@ -149,12 +151,13 @@ class ClientTruth:
         self.by_payer: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: ZERO))
         self.visits: dict[str, int] = defaultdict(int)
         self.patients: set[str] = set()
+        self._bound = {kind: handler.__get__(self) for kind, handler in self._handlers.items()}
 
     # ---------------------------------------------------------------- events
     def feed(self, event) -> None:
-        handler = self._handlers.get(type(event))
+        handler = self._bound.get(type(event))
         if handler is not None:
-            handler(self, event)
+            handler(event)
 
     def _visit(self, event: VisitRecorded) -> None:
         self.visits[event.visit.status] += 1
@@ -163,20 +166,23 @@ class ClientTruth:
     def _batch(self, batch: ClaimBatch) -> None:
         day = batch.batch_date
         m = month_key(day)
+        claims, desk_paid, by_payer = self.claims, self.visit_desk_paid, self.by_payer
+        # one batch, one month: its sums are added once (Decimal sums are exact in any order)
+        submitted = lag = 0
+        billed = ZERO
         for s in batch.submissions:
-            claim = self.claims.get(s.claim.claim_id)
+            claim = claims.get(s.claim.claim_id)
             if s.kind == "original" and claim is None:
-                first_dos = min(ln.service_date for ln in s.lines)
+                first_dos = min([ln.service_date for ln in s.lines])
                 claim = ClaimTruth(
                     s.claim.claim_id, s.claim.visit.visit_id, first_dos, day, s.payer.key,
                     s.billed, s.billed, s.other_coverage is not None)
-                claim.patient_paid = self.visit_desk_paid.pop(claim.visit_id, ZERO)
-                self.claims[claim.claim_id] = claim
-                self.counts["claims_submitted_count"][m] += 1
-                self.money["billed_amount"][m] += s.billed
-                self.money["_charge_lag_sum"][m] += (day - first_dos).days
-                self.billed_by_day[day] += s.billed
-                payer = self.by_payer[s.payer.key]
+                claim.patient_paid = desk_paid.pop(claim.visit_id, ZERO)
+                claims[claim.claim_id] = claim
+                submitted += 1
+                billed += s.billed
+                lag += (day - first_dos).days
+                payer = by_payer[s.payer.key]
                 payer["claims"] += 1
                 payer["billed"] += s.billed
             elif s.kind == "replacement":
@@ -186,39 +192,53 @@ class ClientTruth:
                 claim.voided_on = day
                 claim.billed = ZERO
                 claim.rework_dates.append(day)
+        if submitted:
+            self.counts["claims_submitted_count"][m] += submitted
+            self.money["billed_amount"][m] += billed
+            self.money["_charge_lag_sum"][m] += lag
+            self.billed_by_day[day] += billed
 
     def _run(self, run: PaymentRun) -> None:
         m = month_key(run.payment_date)
+        # one run, one month: its sums are added once (Decimal sums are exact in any order)
+        sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
         for r in run.remittances:
-            self._remittance(r, run.payment_date, m)
+            self._remittance(r, run.payment_date, sums)
         for adj in run.provider_adjustments:
-            self.money["provider_adjustment_amount"][m] += adj.amount
-            self.money[f"plb_{adj.reason}"][m] += adj.amount
+            sums["provider_adjustment_amount"] += adj.amount
+            sums[f"plb_{adj.reason}"] += adj.amount
+        money = self.money
+        for kpi, amount in sums.items():
+            money[kpi][m] += amount
 
-    def _remittance(self, r: Remittance, day: date, m) -> None:
+    def _remittance(self, r: Remittance, day: date, sums: dict[str, Decimal]) -> None:
         self.position += 1
         claim = self.claims[r.claim.claim_id]
-        self.money["payer_paid_amount"][m] += r.paid
-        self.by_payer[r.payer.key]["paid"] += r.paid
-        claim.payer_paid += r.paid
+        paid = r.paid
+        sums["payer_paid_amount"] += paid
+        self.by_payer[r.payer.key]["paid"] += paid
+        claim.payer_paid += paid
         primary = r.payer.key == claim.primary_payer
-        denial = ZERO
+        denial = written_down = contractual = ZERO
         has_denial = False
-        money = self.money
-        for adjustments in (r.claim_adjustments, *(line.adjustments for line in r.lines)):
-            for group, carc, amount in adjustments:
-                kpi, is_denial, written_down, contractual = _adjustment_role(group, carc)
-                money[kpi][m] += amount
-                if is_denial and amount > 0:
-                    denial += amount
-                    has_denial = True
-                if written_down:
-                    claim.written_down += amount
-                if contractual:
-                    claim.contractual += amount
+        adjustments = r.claim_adjustments
+        if r.lines:
+            adjustments = [*adjustments, *[a for line in r.lines for a in line.adjustments]]
+        for group, carc, amount in adjustments:
+            kpi, is_denial, lowers_balance, is_contractual = _adjustment_role(group, carc)
+            sums[kpi] += amount
+            if is_denial and amount > 0:
+                denial += amount
+                has_denial = True
+            if lowers_balance:
+                written_down += amount
+            if is_contractual:
+                contractual += amount
+        claim.written_down += written_down
+        claim.contractual += contractual
         if primary and r.status in ("1", "4", "19", "22"):
-            self.money["allowed_amount"][m] += r.paid + r.patient_responsibility
-            self.money["patient_responsibility_amount"][m] += r.patient_responsibility
+            sums["allowed_amount"] += paid + r.patient_responsibility
+            sums["patient_responsibility_amount"] += r.patient_responsibility
         if primary:
             claim.primary_remits.append(PrimaryRemit(day, self.position, r.payer_claim_number,
                                                      r.status, has_denial, denial, r.charge,
@@ -270,7 +290,7 @@ class ClientTruth:
         for claim in self.claims.values():
             if claim.voided_on is None or claim.voided_on > day:
                 add(claim.service_date, claim.balance(), claim.insurance_owes())
-        for service_date, balance, insurance in self.closed_balances:
+        for (service_date, insurance, _), balance in self.closed_balances.items():
             add(service_date, balance, insurance)
         window_start = day - timedelta(days=89)
         for d in [d for d in self.billed_by_day if d < window_start]:
@@ -307,8 +327,8 @@ class ClientTruth:
             cohort[3] += claim.contractual
             balance = claim.balance()
             if balance:
-                self.closed_balances.append((claim.service_date, balance,
-                                             claim.insurance_owes()))
+                key = (claim.service_date, claim.insurance_owes(), balance < 0)
+                self.closed_balances[key] = self.closed_balances.get(key, ZERO) + balance
 
     def finish(self) -> dict:
         """Settle the claims still open at the window's end and return the truth document."""
