@@ -68,20 +68,21 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
     underpaid: dict[int, Decimal] = {}
     pr = paid = charge = ZERO
     scaled = price_factor != 1
-    for i, (line, price) in enumerate(zip(lines, prices, strict=True)):
+    for i, line in enumerate(lines):
         line_charge = line.charge
         charge += line_charge
-        if i in denied:
+        if denied and i in denied:
             d = denied[i]
             payments.append(LinePayment(line.line_id, line.code, line.modifiers, line_charge,
                                         ZERO, line.units, line.service_date, ZERO,
                                         [(d.group, d.carc, line_charge)],
                                         (d.rarc,) if d.rarc else ()))
             continue
+        price = prices[i]
         full, allowed = price.full, price.allowed
         if scaled:
             full, allowed = share(full, price_factor), share(allowed, price_factor)
-        if i in underpay:
+        if underpay and i in underpay:
             paid_allowed = share(allowed, underpay[i])
             underpaid[i] = allowed - paid_allowed
             full, allowed = full - underpaid[i], paid_allowed

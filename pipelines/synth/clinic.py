@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from pipelines.synth.catalog import COGNITIVE_ADDON, COGNITIVE_FIRST
-from pipelines.synth.eight_minute import allocate_units
+from pipelines.synth.eight_minute import units_by_minutes
 from pipelines.synth.events import Location, Patient, Practice, Provider, Service, Visit
 from pipelines.synth.money import money
 from pipelines.synth.reference_data import medicare_fee_schedule, mue_limits, ncci_pairs
@@ -167,31 +167,36 @@ class Clinic:
             untimed.append("97018")
         if "97760" in timed and "97763" in timed:
             timed.remove("97763")
-        minutes: list[tuple[str, int]] = []
+        codes: list[str] = []  # the timed codes and their minutes
+        minutes: list[int] = []
         several = len(timed) > 1
         for code in timed:
             if code == COGNITIVE_FIRST:
                 total = rng.randint(15, 45)
-                minutes.append((COGNITIVE_FIRST, 15))
+                codes.append(COGNITIVE_FIRST)
+                minutes.append(15)
                 if total - 15 > 0:
-                    minutes.append((COGNITIVE_ADDON, total - 15))
+                    codes.append(COGNITIVE_ADDON)
+                    minutes.append(total - 15)
                 continue
             target = rng.randint(8, 30) if several else rng.randint(20, 45)
-            minutes.append((code, min(target, self._cap(code))))
-        units = allocate_units(minutes)
-        col2 = self._needs_distinct((*untimed, *(code for code, _ in minutes)))
+            codes.append(code)
+            minutes.append(min(target, self._cap(code)))
+        units = units_by_minutes(tuple(minutes))
+        col2 = self._needs_distinct((*untimed, *codes))
+        charges, modifiers = self.charges, self._modifiers
+        seq = self.service_seq
         services = []
         for code in untimed:
             # evaluations are the therapist's own; assistants never evaluate
             performer = visit.supervising if code.startswith("9716") else visit.provider
-            services.append(self._service(code, None, 1, performer.npi, code in col2))
+            seq += 1
+            services.append(Service(f"S{seq:08d}", code, None, 1, 1, modifiers[code in col2],
+                                    charges[code], performer.npi))
         npi = visit.provider.npi
-        for (code, mins), unit in zip(minutes, units, strict=True):
-            services.append(self._service(code, mins, unit, npi, code in col2))
+        for code, mins, unit in zip(codes, minutes, units, strict=True):
+            seq += 1
+            services.append(Service(f"S{seq:08d}", code, mins, unit, unit,
+                                    modifiers[code in col2], charges[code], npi))
+        self.service_seq = seq
         return services
-
-    def _service(self, code: str, minutes: int | None, units: int, provider_npi: str,
-                 needs_distinct: bool) -> Service:
-        self.service_seq += 1
-        return Service(f"S{self.service_seq:08d}", code, minutes, units, units,
-                       self._modifiers[needs_distinct], self.charges[code], provider_npi)

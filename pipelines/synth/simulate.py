@@ -105,6 +105,29 @@ class PayerItem:
 
 
 @dataclass(slots=True)
+class PayerQueue:
+    """What waits at one payer: by the day it is ready, then in the order it arrived."""
+
+    days: list[date] = field(default_factory=list)  # heap of the days with items
+    items: dict[date, list[PayerItem]] = field(default_factory=dict)
+
+    def put(self, ready: date, item: PayerItem) -> None:
+        waiting = self.items.get(ready)
+        if waiting is None:
+            heapq.heappush(self.days, ready)
+            self.items[ready] = [item]
+        else:
+            waiting.append(item)
+
+    def ready_by(self, day: date) -> list[PayerItem]:
+        """Remove and return the items ready on or before ``day``."""
+        days, out = self.days, []
+        while days and days[0] <= day:
+            out.extend(self.items.pop(heapq.heappop(days)))
+        return out
+
+
+@dataclass(slots=True)
 class ClaimState:
     """What the simulation remembers about a claim while it is open."""
 
@@ -164,7 +187,7 @@ class ClientSimulation:
         self.returning: list[tuple[date, int, object]] = []
         self.unbilled: list[tuple[date, Visit]] = []  # (ready to bill, visit)
         self.submissions_due: list[tuple[date, int, Submission]] = []
-        self.payer_queue: dict[str, list[tuple[date, int, PayerItem]]] = defaultdict(list)
+        self.payer_queue: dict[str, PayerQueue] = defaultdict(PayerQueue)
         self.patient_due: dict[date, list[tuple]] = defaultdict(list)
         self.states: dict[str, ClaimState] = {}
         self.visit_paid: dict[str, Decimal] = {}  # desk payments not yet tied to a claim
@@ -469,7 +492,7 @@ class ClientSimulation:
 
     def _queue(self, payer: PayerProfile, ready: date, item: PayerItem) -> None:
         self.states[item.claim.claim_id].pending += 1
-        heapq.heappush(self.payer_queue[payer.key], (ready, self._next(), item))
+        self.payer_queue[payer.key].put(ready, item)
 
     def _due(self, day: date, claim: Claim, submission: Submission) -> None:
         self.states[claim.claim_id].pending += 1
@@ -496,11 +519,9 @@ class ClientSimulation:
 
     def _payment_run(self, payer: PayerProfile, day: date) -> None:
         queue = self.payer_queue.get(payer.key)
-        if not queue or queue[0][0] > day:
+        items = queue.ready_by(day) if queue else None
+        if not items:
             return
-        items = []
-        while queue and queue[0][0] <= day:
-            items.append(heapq.heappop(queue)[2])
         remits: list[Remittance] = []
         follow: list = []
         for item in items:
