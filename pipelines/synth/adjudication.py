@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from pipelines.synth.catalog import Denial, PayerProfile, PlanDesign
+from pipelines.synth.catalog import Denial, PayerProfile
 from pipelines.synth.events import Claim, ClaimLine, Coverage, LinePayment, Remittance
 from pipelines.synth.money import ZERO, share
 from pipelines.synth.pricing import LinePrice, annual_deductible, price_lines, split_line
@@ -86,25 +86,29 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
             paid_allowed = share(allowed, underpay[i])
             underpaid[i] = allowed - paid_allowed
             full, allowed = full - underpaid[i], paid_allowed
-        if deductible_left:
-            split = _split(payer, plan, line_charge, full, allowed, deductible_left, copay_left)
-        else:  # most lines: the same inputs always split the same way
-            split_key = (payer.key, id(plan), line_charge, full, allowed, copay_left)
-            split = _SPLITS.get(split_key)
-            if split is None:
-                split = _SPLITS[split_key] = _split(payer, plan, line_charge, full, allowed,
-                                                    deductible_left, copay_left)
-        adjs, deductible, copay, patient_part, line_paid = split
+        deductible, coinsurance, copay, seq, line_paid = split_line(
+            payer, plan, allowed, deductible_left, copay_left)
+        adjs: list[tuple[str, str, Decimal]] = []
+        contractual = line_charge - full
+        if contractual:
+            adjs.append(("CO", "45", contractual))
+        if full != allowed:
+            adjs.append(("CO", "59", full - allowed))
         if deductible:
             deductible_left -= deductible
             met += deductible
+            adjs.append(("PR", "1", deductible))
+        if coinsurance:
+            adjs.append(("PR", "2", coinsurance))
         if copay:
             copay_left -= copay
-        pr += patient_part
+            adjs.append(("PR", "3", copay))
+        if seq:
+            adjs.append(("CO", "253", seq))
+        pr += deductible + coinsurance + copay
         paid += line_paid
         payments.append(LinePayment(line.line_id, line.code, line.modifiers, line_charge,
-                                    line_paid, line.units, line.service_date, allowed,
-                                    list(adjs)))
+                                    line_paid, line.units, line.service_date, allowed, adjs))
     patient.deductible_met[key] = met
     status = "19" if crossover is not None and pr > 0 else "1"
     remit = Remittance(
@@ -114,34 +118,6 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
         received_date=received, crossover=crossover if status == "19" else None,
     )
     return Outcome(remit, prices, denied, underpaid)
-
-
-# (payer, id of plan, charge, full, allowed, copay left) → _split of a line with no deductible
-# left to take (plans live as long as the catalog, so their ids are stable)
-_SPLITS: dict[tuple, tuple] = {}
-
-
-def _split(payer: PayerProfile, plan: PlanDesign, charge: Decimal, full: Decimal,
-           allowed: Decimal, deductible_left: Decimal, copay_left: Decimal) -> tuple:
-    """One line's CAS adjustments and shares: (adjustments, deductible, copay, patient
-    responsibility, payer paid)."""
-    deductible, coinsurance, copay, seq, paid = split_line(
-        payer, plan, allowed, deductible_left, copay_left)
-    adjs: list[tuple[str, str, Decimal]] = []
-    contractual = charge - full
-    if contractual:
-        adjs.append(("CO", "45", contractual))
-    if full != allowed:
-        adjs.append(("CO", "59", full - allowed))
-    if deductible:
-        adjs.append(("PR", "1", deductible))
-    if coinsurance:
-        adjs.append(("PR", "2", coinsurance))
-    if copay:
-        adjs.append(("PR", "3", copay))
-    if seq:
-        adjs.append(("CO", "253", seq))
-    return tuple(adjs), deductible, copay, deductible + coinsurance + copay, paid
 
 
 def _not_found(claim, lines, payer, icn, frequency, received, denied, prices) -> Outcome:

@@ -100,7 +100,7 @@ class Clinic:
         if kind == "treatment" and episode.assistant and rng.random() < 0.6:
             provider = episode.assistant
         visit = Visit(f"V{self.visit_seq:07d}", episode.patient, day, episode.location, provider,
-                      episode.therapist, status, kind, [], None, initial_treatment=episode.start)
+                      episode.therapist, status, kind, [], None, episode.start)
         if status != "attended":
             return visit
         episode.attended += 1

@@ -81,6 +81,9 @@ INJECTED_DENIALS = (MISSING_KX, MISSING_GO, NCCI_NO_MODIFIER, TIMELY_FILING)
 NEVER_BILLED_RATE = leaks.RATES["visit_never_billed"]
 PAST_FILING_RATE = leaks.RATES["past_filing_limit"]
 SHORT_UNITS_RATE = leaks.RATES["units_below_minutes"]
+NCCI_RATE = leaks.RATES["ncci"]
+MISSING_GO_RATE = leaks.RATES["missing_go"]
+MISSING_KX_RATE = leaks.RATES["missing_kx"]
 
 
 def window(months: int, end: date = WINDOW_END) -> tuple[date, date]:
@@ -433,12 +436,12 @@ class ClientSimulation:
         rng = self.rng
         distinct = self.practice.modifier_59
         # NCCI column-2 lines lose their 59/X modifier
-        if any(distinct in ln.modifiers for ln in lines) and rng.random() < leaks.RATES["ncci"]:
+        if any([distinct in ln.modifiers for ln in lines]) and rng.random() < NCCI_RATE:
             for i, ln in enumerate(lines):
                 if distinct in ln.modifiers:
                     ln.modifiers = tuple(m for m in ln.modifiers if m != distinct)
                     flags.setdefault("ncci", set()).add(i)
-        if payer.requires_go and rng.random() < leaks.RATES["missing_go"]:
+        if payer.requires_go and rng.random() < MISSING_GO_RATE:
             i = rng.randrange(len(lines))
             lines[i].modifiers = tuple(m for m in lines[i].modifiers if m != "GO")
             flags.setdefault("go", set()).add(i)
@@ -447,7 +450,7 @@ class ClientSimulation:
             prices = price_lines(payer, [(ln.code, ln.units, ln.modifiers) for ln in lines],
                                  visit.visit_date)
             used = patient.therapy_allowed.get(year, ZERO)
-            forget = rng.random() < leaks.RATES["missing_kx"]
+            forget = rng.random() < MISSING_KX_RATE
             for i, (ln, price) in enumerate(zip(lines, prices, strict=True)):
                 used += price.allowed
                 if used > KX_THRESHOLD[min(max(year, 2025), 2026)]:

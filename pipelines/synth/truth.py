@@ -308,17 +308,17 @@ class ClientTruth:
     def _settle(self, claim: ClaimTruth) -> None:
         first = first_remittance(claim)
         if first is not None:
-            m = month_key(first.payment_date)
-            self.counts["claims_adjudicated_count"][m] += 1
-            self.money["_first_charge"][m] += first.charge
-            self.money["_first_denial"][m] += first.denial_amount
-            self.money["_days_to_first_remit_sum"][m] += (first.payment_date
-                                                          - claim.submission_date).days
+            paid_on = first.payment_date
+            m = month_key(paid_on)
+            counts, money = self.counts, self.money
+            counts["claims_adjudicated_count"][m] += 1
+            money["_first_charge"][m] += first.charge
+            money["_first_denial"][m] += first.denial_amount
+            money["_days_to_first_remit_sum"][m] += (paid_on - claim.submission_date).days
             if first.has_denial:
-                self.counts["_denied_first"][m] += 1
-            reworked_before = any(d < first.payment_date for d in claim.rework_dates)
-            if not first.has_denial and first.status != "4" and not reworked_before:
-                self.counts["_first_pass"][m] += 1
+                counts["_denied_first"][m] += 1
+            elif first.status != "4" and not any([d < paid_on for d in claim.rework_dates]):
+                counts["_first_pass"][m] += 1
         if claim.voided_on is None:
             cohort = self.cohort[month_key(claim.service_date)]
             cohort[0] += claim.billed
