@@ -13,7 +13,7 @@ from decimal import Decimal
 from pipelines.synth.catalog import Denial, PayerProfile
 from pipelines.synth.events import Claim, ClaimLine, Coverage, LinePayment, Remittance
 from pipelines.synth.money import ZERO, share
-from pipelines.synth.pricing import LinePrice, annual_deductible, price_lines, split_line
+from pipelines.synth.pricing import LinePrice, annual_deductible, price_billed_lines, split_line
 
 
 @dataclass(slots=True)
@@ -57,7 +57,7 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
     plan = coverage.plan
     patient = claim.patient
     dos = claim.service_date
-    prices = price_lines(payer, [(ln.code, ln.units, ln.modifiers) for ln in lines], dos)
+    prices = price_billed_lines(payer, lines, dos)
     key = (payer.key, dos.year)
     met = patient.deductible_met.get(key, ZERO)
     deductible_left = max(ZERO, annual_deductible(payer, plan, dos.year) - met)
@@ -141,8 +141,7 @@ def adjudicate_secondary(claim: Claim, primary: Remittance, coverage: Coverage, 
     """
     payer = coverage.payer
     by_line = {ln.line_id: ln for ln in claim.lines}
-    own_prices = price_lines(payer, [(lp.code, lp.units, lp.modifiers) for lp in primary.lines],
-                             claim.service_date)
+    own_prices = price_billed_lines(payer, primary.lines, claim.service_date)
     lines: list[LinePayment] = []
     for lp, own in zip(primary.lines, own_prices, strict=True):
         pr = {c: a for g, c, a in lp.adjustments if g == "PR"}

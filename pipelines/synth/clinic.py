@@ -9,9 +9,11 @@ CMS 8-minute rule (``eight_minute``); NCCI column-2 codes get the practice's 59/
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import accumulate
 
 from pipelines.synth.catalog import COGNITIVE_ADDON, COGNITIVE_FIRST
 from pipelines.synth.eight_minute import units_by_minutes
@@ -63,7 +65,7 @@ class Clinic:
         self.visit_seq = 0
         self.service_seq = 0
         # tables built once: code pools by exclusion, minute caps, distinct-service codes
-        self._pools: dict[tuple[str, ...], tuple[list[tuple[str, int]], int]] = {}
+        self._pools: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[int, ...], int]] = {}
         self._caps: dict[str, int] = {}
         self._column2: dict[tuple[str, ...], frozenset[str]] = {}
         self._modifiers = {False: ("GO",), True: ("GO", practice.modifier_59)}
@@ -113,25 +115,32 @@ class Clinic:
 
     # ------------------------------------------------------------------ services
     def _pick_codes(self, n: int, exclude: tuple[str, ...] = ()) -> list[str]:
-        """``n`` distinct codes drawn by weight (without replacement)."""
+        """``n`` distinct codes drawn by weight (without replacement).
+
+        A draw takes the first code whose cumulative weight exceeds ``random() × total``
+        (the last when none does). The weights are integers, so this is exactly the code found
+        by subtracting them one by one from the pick.
+        """
+        random = self.rng.random
+        chosen: list[str] = []
+        while len(chosen) < n:
+            codes, bounds, total = self._pool(exclude)
+            if not codes:
+                break
+            code = codes[min(bisect_right(bounds, random() * total), len(codes) - 1)]
+            chosen.append(code)
+            exclude = (*exclude, code)
+        return chosen
+
+    def _pool(self, exclude: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[int, ...], int]:
+        """The treatment codes not in ``exclude``, their cumulative weights and total."""
         pooled = self._pools.get(exclude)
         if pooled is None:
             pool = [(c, w) for c, w in self.treatment_codes if c not in exclude]
-            pooled = self._pools[exclude] = (pool, sum(w for _, w in pool))
-        pool, total = pooled[0].copy(), pooled[1]
-        random = self.rng.random
-        chosen: list[str] = []
-        while len(chosen) < n and pool:
-            pick = random() * total
-            last = len(pool) - 1
-            for i, (code, weight) in enumerate(pool):
-                pick -= weight
-                if pick < 0 or i == last:
-                    chosen.append(code)
-                    total -= weight
-                    del pool[i]
-                    break
-        return chosen
+            bounds = tuple(accumulate(w for _, w in pool))
+            pooled = self._pools[exclude] = (tuple(c for c, _ in pool), bounds,
+                                             bounds[-1] if bounds else 0)
+        return pooled
 
     def _cap(self, code: str) -> int:
         """Most minutes a timed code is documented for (its MUE in units, 4 when unknown)."""

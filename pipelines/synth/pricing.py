@@ -44,9 +44,19 @@ class LinePrice:
 
 def price_lines(payer: PayerProfile, lines, service_date: date) -> tuple[LinePrice, ...]:
     """Contract allowed amount of each (code, units, modifiers) billed for one patient-day."""
-    return _price_lines(payer.key, tuple(lines), service_date.year)
+    return _price_lines(payer.key, tuple([(code, units, "CO" in modifiers)
+                                          for code, units, modifiers in lines]),
+                        service_date.year)
 
 
+def price_billed_lines(payer: PayerProfile, lines, service_date: date) -> tuple[LinePrice, ...]:
+    """``price_lines`` of billed lines (anything with ``code``, ``units``, ``modifiers``)."""
+    return _price_lines(payer.key, tuple([(ln.code, ln.units, "CO" in ln.modifiers)
+                                          for ln in lines]), service_date.year)
+
+
+# Keyed by (code, units, assistant line) only: of the modifiers, only CO changes a price, so
+# lines that differ by GO, KX or 59 share an entry.
 @lru_cache(maxsize=65536)
 def _price_lines(payer_key: str, lines: tuple, year: int) -> tuple[LinePrice, ...]:
     payer = PAYERS[payer_key]
@@ -59,7 +69,7 @@ def _price_lines(payer_key: str, lines: tuple, year: int) -> tuple[LinePrice, ..
         if candidates:
             top = max(candidates, key=lambda i: (fees[lines[i][0]].pe_rvu, -i))
     prices = []
-    for i, (code, units, modifiers) in enumerate(lines):
+    for i, (code, units, assistant) in enumerate(lines):
         fee = fees[code]
         full_rate, reduced_rate = rates[code]
         full = full_rate * units
@@ -67,7 +77,7 @@ def _price_lines(payer_key: str, lines: tuple, year: int) -> tuple[LinePrice, ..
             allowed = full_rate + reduced_rate * (units - 1) if i == top else reduced_rate * units
         else:
             allowed = full
-        if payer.assistant_reduction and "CO" in modifiers:
+        if payer.assistant_reduction and assistant:
             full, allowed = share(full, ASSISTANT_SHARE), share(allowed, ASSISTANT_SHARE)
         prices.append(LinePrice(money(full), money(allowed)))
     return tuple(prices)

@@ -65,7 +65,7 @@ from pipelines.synth.events import (
     VisitRecorded,
 )
 from pipelines.synth.money import ZERO, money, share
-from pipelines.synth.pricing import price_lines
+from pipelines.synth.pricing import price_billed_lines
 from pipelines.synth.reference_data import medicare_fee_schedule
 from pipelines.synth.world import new_patient, prior_year_therapy
 
@@ -425,8 +425,7 @@ class ClientSimulation:
         flagged = (("missing_kx", state.kx_missing), ("missing_go", state.go_missing),
                    ("ncci_without_modifier", state.ncci_missing))
         if any(indexes for _, indexes in flagged):
-            prices = price_lines(payer, [(ln.code, ln.units, ln.modifiers) for ln in claim.lines],
-                                 claim.service_date)
+            prices = price_billed_lines(payer, claim.lines, claim.service_date)
             for kind, indexes in flagged:
                 if indexes:
                     self.out.append(leaks.denied_lines_leak(kind, claim, sorted(indexes), prices,
@@ -447,8 +446,7 @@ class ClientSimulation:
             flags.setdefault("go", set()).add(i)
         if payer.kx_threshold:
             year = visit.visit_date.year
-            prices = price_lines(payer, [(ln.code, ln.units, ln.modifiers) for ln in lines],
-                                 visit.visit_date)
+            prices = price_billed_lines(payer, lines, visit.visit_date)
             used = patient.therapy_allowed.get(year, ZERO)
             forget = rng.random() < MISSING_KX_RATE
             for i, (ln, price) in enumerate(zip(lines, prices, strict=True)):
@@ -466,8 +464,7 @@ class ClientSimulation:
         payer = claim.coverage.payer
         if (day - claim.service_date).days > payer.filing_limit_days:
             state.late_filing = True
-            prices = price_lines(payer, [(ln.code, ln.units, ln.modifiers) for ln in claim.lines],
-                                 claim.service_date)
+            prices = price_billed_lines(payer, claim.lines, claim.service_date)
             self.out.append(leaks.denied_lines_leak("past_filing_limit", claim,
                                                     list(range(len(claim.lines))), prices, payer))
         return Submission(claim, "original", "1", payer, claim.coverage, "P", tuple(claim.lines),
@@ -627,7 +624,8 @@ class ClientSimulation:
     def _after_primary(self, payer, claim, state, outcome: Outcome, day, follow) -> None:
         rng = self.rng
         remit = outcome.remittance
-        payer_denials = {i: d for i, d in outcome.denied.items() if d not in INJECTED_DENIALS}
+        payer_denials = {i: d for i, d in outcome.denied.items()
+                         if d not in INJECTED_DENIALS} if outcome.denied else None
         for i, gap in outcome.underpaid.items():
             self.out.append(Leak("underpaid_line", claim.claim_id, (claim.lines[i].line_id,),
                                  None, payer.key, claim.service_date, gap,
