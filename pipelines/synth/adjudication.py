@@ -62,7 +62,8 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
     met = patient.deductible_met.get(key, ZERO)
     deductible_left = max(ZERO, annual_deductible(payer, plan, dos.year) - met)
     copay_left = plan.copay if not denied or len(denied) < len(lines) else ZERO
-    if len(denied) == len(lines) and lines and next(iter(denied.values())).scope == "not_found":
+    if (denied and len(denied) == len(lines)
+            and next(iter(denied.values())).scope == "not_found"):
         return _not_found(claim, lines, payer, icn, frequency, received, denied, prices)
     payments: list[LinePayment] = []
     underpaid: dict[int, Decimal] = {}

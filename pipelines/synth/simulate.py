@@ -412,7 +412,7 @@ class ClientSimulation:
         self.states[claim_id] = state
         if visit.claim_id is None:
             visit.claim_id = claim_id
-        if twin_of is None:
+        if twin_of is None and (short_units or state_flags):
             self._coding_leaks(claim, state, short_units)
         return claim
 
@@ -482,7 +482,9 @@ class ClientSimulation:
             ready = max(ready, state.original_ready + timedelta(days=1))
         elif submission.kind == "original":
             state.original_ready = ready
-        self._queue(payer, ready, PayerItem(submission.kind, submission.claim, submission))
+        state.pending += 1  # _queue, with the state at hand
+        self.payer_queue[payer.key].put(ready, PayerItem(submission.kind, submission.claim,
+                                                          submission))
         if (submission.kind == "original" and lag > 24
                 and rng.random() < self.rates[payer.key].duplicate):
             resend = Submission(submission.claim, "resend", "1", payer, submission.coverage, "P",
@@ -523,7 +525,7 @@ class ClientSimulation:
         if not items:
             return
         remits: list[Remittance] = []
-        follow: list = []
+        follow: list[tuple[Claim, Decimal]] = []  # statements to send after the run
         for item in items:
             remits.extend(self._adjudicate(payer, item, day, follow))
         for remit in remits:
@@ -535,8 +537,8 @@ class ClientSimulation:
                          f"{self.practice.claim_prefix}", remits, plb)
         if remits or plb:
             self.out.append(run)
-        for action in follow:
-            action()
+        for claim, responsibility in follow:
+            self._bill_patient(claim, day, responsibility)
         for item in items:
             self._done(item.claim)
 
@@ -553,7 +555,7 @@ class ClientSimulation:
                                               if r.status != "22")
             remit = adjudicate_secondary(claim, primary, claim.secondary,
                                          self._icn(payer, day), received)
-            follow.append(lambda: self._bill_patient(claim, day, remit.patient_responsibility))
+            follow.append((claim, remit.patient_responsibility))
             return [remit]
         if item.kind == "void":
             claim.voided = True
@@ -678,7 +680,7 @@ class ClientSimulation:
                                     prior_payer=prior)
             self._due(day + timedelta(days=rng.randint(2, 10)), claim, submission)
             return
-        follow.append(lambda: self._bill_patient(claim, day, pr))
+        follow.append((claim, pr))
 
     def _provider_adjustments(self, payer, day, remits) -> list[ProviderAdjustment]:
         rng = self.rng

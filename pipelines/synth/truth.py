@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cache
 
 from pipelines.synth.events import (
     ClaimBatch,
@@ -225,7 +224,10 @@ class ClientTruth:
         if r.lines:
             adjustments = [*adjustments, *[a for line in r.lines for a in line.adjustments]]
         for group, carc, amount in adjustments:
-            kpi, is_denial, lowers_balance, is_contractual = _adjustment_role(group, carc)
+            try:
+                kpi, is_denial, lowers_balance, is_contractual = ROLES[group][carc]
+            except KeyError:
+                kpi, is_denial, lowers_balance, is_contractual = _learn_role(group, carc)
             sums[kpi] += amount
             if is_denial and amount > 0:
                 denial += amount
@@ -416,13 +418,18 @@ class ClientTruth:
         }
 
 
-@cache
-def _adjustment_role(group: str, carc: str) -> tuple[str, bool, bool, bool]:
+# group → CARC → role of the CAS triplets seen so far (two string lookups per triplet)
+ROLES: dict[str, dict[str, tuple[str, bool, bool, bool]]] = {}
+
+
+def _learn_role(group: str, carc: str) -> tuple[str, bool, bool, bool]:
     """What one CAS triplet counts toward: its KPI, whether it is a denial, whether it
     lowers the claim balance, whether it is contractual (collection-rate denominator)."""
     category = adjustment_category(group, carc)
-    return (ADJUSTMENT_KPI[category], category == "denial", category not in BALANCE_EXEMPT,
+    role = (ADJUSTMENT_KPI[category], category == "denial", category not in BALANCE_EXEMPT,
             category in ("contractual", "sequestration"))
+    ROLES.setdefault(group, {})[carc] = role
+    return role
 
 
 def _rate(numerator, denominator):
