@@ -685,8 +685,9 @@ class ClientSimulation:
     def _provider_adjustments(self, payer, day, remits) -> list[ProviderAdjustment]:
         rng = self.rng
         plb: list[ProviderAdjustment] = []
+        month_ago = day - timedelta(days=30)
         late = [r for r in remits if r.status in ("1", "19") and r.paid > 0
-                and (day - r.received_date).days > 30]
+                and r.received_date < month_ago]  # received more than 30 days ago
         if late and rng.random() < self.rates[payer.key].interest * 3:
             r = late[0]
             days = (day - r.received_date).days - 30

@@ -146,6 +146,9 @@ class ClientTruth:
         self.cohort: dict[tuple[int, int], list[Decimal]] = defaultdict(
             lambda: [ZERO, ZERO, ZERO, ZERO])  # billed, payer paid, patient paid, contractual
         self.position = 0
+        # first answers of the settled claims, by month of that answer: [claims, charge,
+        # denied amount, days from submission, claims denied, first-pass claims]
+        self.first_answers: dict[tuple[int, int], list] = {}
         self.leaks: list[Leak] = []
         self.by_payer: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: ZERO))
         self.visits: dict[str, int] = defaultdict(int)
@@ -289,10 +292,15 @@ class ClientTruth:
                     snap[name] += balance
                     break
 
+        # balances summed as closed ones are (by service date, insurance owes, credit), then aged
+        balances = dict(self.closed_balances)
         for claim in self.claims.values():
             if claim.voided_on is None or claim.voided_on > day:
-                add(claim.service_date, claim.balance(), claim.insurance_owes())
-        for (service_date, insurance, _), balance in self.closed_balances.items():
+                balance = claim.balance()
+                if balance:
+                    key = (claim.service_date, claim.insurance_owes(), balance < 0)
+                    balances[key] = balances.get(key, ZERO) + balance
+        for (service_date, insurance, _), balance in balances.items():
             add(service_date, balance, insurance)
         window_start = day - timedelta(days=89)
         for d in [d for d in self.billed_by_day if d < window_start]:
@@ -312,15 +320,17 @@ class ClientTruth:
         if first is not None:
             paid_on = first.payment_date
             m = month_key(paid_on)
-            counts, money = self.counts, self.money
-            counts["claims_adjudicated_count"][m] += 1
-            money["_first_charge"][m] += first.charge
-            money["_first_denial"][m] += first.denial_amount
-            money["_days_to_first_remit_sum"][m] += (paid_on - claim.submission_date).days
+            sums = self.first_answers.get(m)
+            if sums is None:
+                sums = self.first_answers[m] = [0, ZERO, ZERO, 0, 0, 0]
+            sums[0] += 1
+            sums[1] += first.charge
+            sums[2] += first.denial_amount
+            sums[3] += (paid_on - claim.submission_date).days
             if first.has_denial:
-                counts["_denied_first"][m] += 1
+                sums[4] += 1
             elif first.status != "4" and not any([d < paid_on for d in claim.rework_dates]):
-                counts["_first_pass"][m] += 1
+                sums[5] += 1
         if claim.voided_on is None:
             cohort = self.cohort[month_key(claim.service_date)]
             cohort[0] += claim.billed
@@ -337,6 +347,16 @@ class ClientTruth:
         for claim in list(self.claims.values()):
             self._settle(claim)
         self.claims.clear()
+        counts, money = self.counts, self.money
+        for m, (adjudicated, charge, denial, days, denied, first_pass) in (
+                self.first_answers.items()):
+            counts["claims_adjudicated_count"][m] += adjudicated
+            money["_first_charge"][m] += charge
+            money["_first_denial"][m] += denial
+            money["_days_to_first_remit_sum"][m] += days
+            counts["_denied_first"][m] += denied
+            counts["_first_pass"][m] += first_pass
+        self.first_answers.clear()
         months = {f"{y:04d}-{m:02d}": self._month((y, m)) for y, m in self.months}
         leaks = [_leak_json(self.practice.client_id, leak) for leak in self.leaks]
         return {"client_id": self.practice.client_id, "as_of": self.end.isoformat(),
