@@ -66,7 +66,8 @@ class Clinic:
         self.service_seq = 0
         # tables built once: code pools by exclusion, minute caps, distinct-service codes
         self._pools: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[int, ...], int]] = {}
-        self._caps: dict[str, int] = {}
+        # most minutes a timed code is documented for (its MUE in units, 4 when unknown)
+        self._caps = {code: 15 * self.mue.get(code, 4) + 7 for code, _ in self.treatment_codes}
         self._column2: dict[tuple[str, ...], frozenset[str]] = {}
         self._modifiers = {False: ("GO",), True: ("GO", practice.modifier_59)}
 
@@ -121,10 +122,10 @@ class Clinic:
         (the last when none does). The weights are integers, so this is exactly the code found
         by subtracting them one by one from the pick.
         """
-        random = self.rng.random
+        random, pools = self.rng.random, self._pools
         chosen: list[str] = []
         while len(chosen) < n:
-            codes, bounds, total = self._pool(exclude)
+            codes, bounds, total = pools.get(exclude) or self._pool(exclude)
             if not codes:
                 break
             code = codes[min(bisect_right(bounds, random() * total), len(codes) - 1)]
@@ -134,20 +135,11 @@ class Clinic:
 
     def _pool(self, exclude: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[int, ...], int]:
         """The treatment codes not in ``exclude``, their cumulative weights and total."""
-        pooled = self._pools.get(exclude)
-        if pooled is None:
-            pool = [(c, w) for c, w in self.treatment_codes if c not in exclude]
-            bounds = tuple(accumulate(w for _, w in pool))
-            pooled = self._pools[exclude] = (tuple(c for c, _ in pool), bounds,
-                                             bounds[-1] if bounds else 0)
+        pool = [(c, w) for c, w in self.treatment_codes if c not in exclude]
+        bounds = tuple(accumulate(w for _, w in pool))
+        pooled = self._pools[exclude] = (tuple(c for c, _ in pool), bounds,
+                                         bounds[-1] if bounds else 0)
         return pooled
-
-    def _cap(self, code: str) -> int:
-        """Most minutes a timed code is documented for (its MUE in units, 4 when unknown)."""
-        cap = self._caps.get(code)
-        if cap is None:
-            cap = self._caps[code] = 15 * self.mue.get(code, 4) + 7
-        return cap
 
     def _needs_distinct(self, codes: tuple[str, ...]) -> frozenset[str]:
         """The NCCI column-2 codes of a visit's codes that a 59/X modifier must mark."""
@@ -178,7 +170,7 @@ class Clinic:
             timed.remove("97763")
         codes: list[str] = []  # the timed codes and their minutes
         minutes: list[int] = []
-        several = len(timed) > 1
+        several, caps = len(timed) > 1, self._caps
         for code in timed:
             if code == COGNITIVE_FIRST:
                 total = rng.randint(15, 45)
@@ -190,7 +182,7 @@ class Clinic:
                 continue
             target = rng.randint(8, 30) if several else rng.randint(20, 45)
             codes.append(code)
-            minutes.append(min(target, self._cap(code)))
+            minutes.append(min(target, caps[code]))
         units = units_by_minutes(tuple(minutes))
         col2 = self._needs_distinct((*untimed, *codes))
         charges, modifiers = self.charges, self._modifiers

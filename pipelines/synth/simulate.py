@@ -511,13 +511,14 @@ class ClientSimulation:
 
     # ================================================================= payers
     def _icn(self, payer: PayerProfile, day: date) -> str:
-        self.icn_seq[payer.key] += 1
-        prefix = self.icn_days.get((payer.key, day))
+        key = payer.key
+        seq = self.icn_seq[key] = self.icn_seq[key] + 1
+        prefix = self.icn_days.get((key, day))
         if prefix is None:
-            prefix = self.icn_days[payer.key, day] = (
+            prefix = self.icn_days[key, day] = (
                 f"{payer.payer_id[:2]}{day:%y}{day.timetuple().tm_yday:03d}"
                 f"{self.practice.claim_prefix[-2:]}")
-        return f"{prefix}{self.icn_seq[payer.key]:07d}"
+        return f"{prefix}{seq:07d}"
 
     def _payment_run(self, payer: PayerProfile, day: date) -> None:
         queue = self.payer_queue.get(payer.key)
