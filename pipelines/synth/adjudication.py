@@ -13,7 +13,7 @@ from decimal import Decimal
 from pipelines.synth.catalog import Denial, PayerProfile
 from pipelines.synth.events import Claim, ClaimLine, Coverage, LinePayment, Remittance
 from pipelines.synth.money import ZERO, share
-from pipelines.synth.pricing import LinePrice, annual_deductible, price_lines, split_line
+from pipelines.synth.pricing import LinePrice, annual_deductible, price_billed_lines, split_line
 
 
 @dataclass(slots=True)
@@ -57,31 +57,33 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
     plan = coverage.plan
     patient = claim.patient
     dos = claim.service_date
-    prices = price_lines(payer, [(ln.code, ln.units, ln.modifiers) for ln in lines], dos)
+    prices = price_billed_lines(payer, lines, dos)
     key = (payer.key, dos.year)
     met = patient.deductible_met.get(key, ZERO)
     deductible_left = max(ZERO, annual_deductible(payer, plan, dos.year) - met)
     copay_left = plan.copay if not denied or len(denied) < len(lines) else ZERO
-    if len(denied) == len(lines) and lines and next(iter(denied.values())).scope == "not_found":
+    if (denied and len(denied) == len(lines)
+            and next(iter(denied.values())).scope == "not_found"):
         return _not_found(claim, lines, payer, icn, frequency, received, denied, prices)
     payments: list[LinePayment] = []
     underpaid: dict[int, Decimal] = {}
     pr = paid = charge = ZERO
     scaled = price_factor != 1
-    for i, (line, price) in enumerate(zip(lines, prices, strict=True)):
+    for i, line in enumerate(lines):
         line_charge = line.charge
         charge += line_charge
-        if i in denied:
+        if denied and i in denied:
             d = denied[i]
             payments.append(LinePayment(line.line_id, line.code, line.modifiers, line_charge,
                                         ZERO, line.units, line.service_date, ZERO,
                                         [(d.group, d.carc, line_charge)],
                                         (d.rarc,) if d.rarc else ()))
             continue
+        price = prices[i]
         full, allowed = price.full, price.allowed
         if scaled:
             full, allowed = share(full, price_factor), share(allowed, price_factor)
-        if i in underpay:
+        if underpay and i in underpay:
             paid_allowed = share(allowed, underpay[i])
             underpaid[i] = allowed - paid_allowed
             full, allowed = full - underpaid[i], paid_allowed
@@ -140,8 +142,7 @@ def adjudicate_secondary(claim: Claim, primary: Remittance, coverage: Coverage, 
     """
     payer = coverage.payer
     by_line = {ln.line_id: ln for ln in claim.lines}
-    own_prices = price_lines(payer, [(lp.code, lp.units, lp.modifiers) for lp in primary.lines],
-                             claim.service_date)
+    own_prices = price_billed_lines(payer, primary.lines, claim.service_date)
     lines: list[LinePayment] = []
     for lp, own in zip(primary.lines, own_prices, strict=True):
         pr = {c: a for g, c, a in lp.adjustments if g == "PR"}

@@ -9,12 +9,14 @@ CMS 8-minute rule (``eight_minute``); NCCI column-2 codes get the practice's 59/
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import accumulate
 
 from pipelines.synth.catalog import COGNITIVE_ADDON, COGNITIVE_FIRST
-from pipelines.synth.eight_minute import allocate_units
+from pipelines.synth.eight_minute import units_by_minutes
 from pipelines.synth.events import Location, Patient, Practice, Provider, Service, Visit
 from pipelines.synth.money import money
 from pipelines.synth.reference_data import medicare_fee_schedule, mue_limits, ncci_pairs
@@ -63,8 +65,9 @@ class Clinic:
         self.visit_seq = 0
         self.service_seq = 0
         # tables built once: code pools by exclusion, minute caps, distinct-service codes
-        self._pools: dict[tuple[str, ...], tuple[list[tuple[str, int]], int]] = {}
-        self._caps: dict[str, int] = {}
+        self._pools: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[int, ...], int]] = {}
+        # most minutes a timed code is documented for (its MUE in units, 4 when unknown)
+        self._caps = {code: 15 * self.mue.get(code, 4) + 7 for code, _ in self.treatment_codes}
         self._column2: dict[tuple[str, ...], frozenset[str]] = {}
         self._modifiers = {False: ("GO",), True: ("GO", practice.modifier_59)}
 
@@ -100,7 +103,7 @@ class Clinic:
         if kind == "treatment" and episode.assistant and rng.random() < 0.6:
             provider = episode.assistant
         visit = Visit(f"V{self.visit_seq:07d}", episode.patient, day, episode.location, provider,
-                      episode.therapist, status, kind, [], None, initial_treatment=episode.start)
+                      episode.therapist, status, kind, [], None, episode.start)
         if status != "attended":
             return visit
         episode.attended += 1
@@ -113,32 +116,30 @@ class Clinic:
 
     # ------------------------------------------------------------------ services
     def _pick_codes(self, n: int, exclude: tuple[str, ...] = ()) -> list[str]:
-        """``n`` distinct codes drawn by weight (without replacement)."""
-        pooled = self._pools.get(exclude)
-        if pooled is None:
-            pool = [(c, w) for c, w in self.treatment_codes if c not in exclude]
-            pooled = self._pools[exclude] = (pool, sum(w for _, w in pool))
-        pool, total = pooled[0].copy(), pooled[1]
-        random = self.rng.random
+        """``n`` distinct codes drawn by weight (without replacement).
+
+        A draw takes the first code whose cumulative weight exceeds ``random() × total``
+        (the last when none does). The weights are integers, so this is exactly the code found
+        by subtracting them one by one from the pick.
+        """
+        random, pools = self.rng.random, self._pools
         chosen: list[str] = []
-        while len(chosen) < n and pool:
-            pick = random() * total
-            last = len(pool) - 1
-            for i, (code, weight) in enumerate(pool):
-                pick -= weight
-                if pick < 0 or i == last:
-                    chosen.append(code)
-                    total -= weight
-                    del pool[i]
-                    break
+        while len(chosen) < n:
+            codes, bounds, total = pools.get(exclude) or self._pool(exclude)
+            if not codes:
+                break
+            code = codes[min(bisect_right(bounds, random() * total), len(codes) - 1)]
+            chosen.append(code)
+            exclude = (*exclude, code)
         return chosen
 
-    def _cap(self, code: str) -> int:
-        """Most minutes a timed code is documented for (its MUE in units, 4 when unknown)."""
-        cap = self._caps.get(code)
-        if cap is None:
-            cap = self._caps[code] = 15 * self.mue.get(code, 4) + 7
-        return cap
+    def _pool(self, exclude: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[int, ...], int]:
+        """The treatment codes not in ``exclude``, their cumulative weights and total."""
+        pool = [(c, w) for c, w in self.treatment_codes if c not in exclude]
+        bounds = tuple(accumulate(w for _, w in pool))
+        pooled = self._pools[exclude] = (tuple(c for c, _ in pool), bounds,
+                                         bounds[-1] if bounds else 0)
+        return pooled
 
     def _needs_distinct(self, codes: tuple[str, ...]) -> frozenset[str]:
         """The NCCI column-2 codes of a visit's codes that a 59/X modifier must mark."""
@@ -167,31 +168,36 @@ class Clinic:
             untimed.append("97018")
         if "97760" in timed and "97763" in timed:
             timed.remove("97763")
-        minutes: list[tuple[str, int]] = []
-        several = len(timed) > 1
+        codes: list[str] = []  # the timed codes and their minutes
+        minutes: list[int] = []
+        several, caps = len(timed) > 1, self._caps
         for code in timed:
             if code == COGNITIVE_FIRST:
                 total = rng.randint(15, 45)
-                minutes.append((COGNITIVE_FIRST, 15))
+                codes.append(COGNITIVE_FIRST)
+                minutes.append(15)
                 if total - 15 > 0:
-                    minutes.append((COGNITIVE_ADDON, total - 15))
+                    codes.append(COGNITIVE_ADDON)
+                    minutes.append(total - 15)
                 continue
             target = rng.randint(8, 30) if several else rng.randint(20, 45)
-            minutes.append((code, min(target, self._cap(code))))
-        units = allocate_units(minutes)
-        col2 = self._needs_distinct((*untimed, *(code for code, _ in minutes)))
+            codes.append(code)
+            minutes.append(min(target, caps[code]))
+        units = units_by_minutes(tuple(minutes))
+        col2 = self._needs_distinct((*untimed, *codes))
+        charges, modifiers = self.charges, self._modifiers
+        seq = self.service_seq
         services = []
         for code in untimed:
             # evaluations are the therapist's own; assistants never evaluate
             performer = visit.supervising if code.startswith("9716") else visit.provider
-            services.append(self._service(code, None, 1, performer.npi, code in col2))
+            seq += 1
+            services.append(Service(f"S{seq:08d}", code, None, 1, 1, modifiers[code in col2],
+                                    charges[code], performer.npi))
         npi = visit.provider.npi
-        for (code, mins), unit in zip(minutes, units, strict=True):
-            services.append(self._service(code, mins, unit, npi, code in col2))
+        for code, mins, unit in zip(codes, minutes, units, strict=True):
+            seq += 1
+            services.append(Service(f"S{seq:08d}", code, mins, unit, unit,
+                                    modifiers[code in col2], charges[code], npi))
+        self.service_seq = seq
         return services
-
-    def _service(self, code: str, minutes: int | None, units: int, provider_npi: str,
-                 needs_distinct: bool) -> Service:
-        self.service_seq += 1
-        return Service(f"S{self.service_seq:08d}", code, minutes, units, units,
-                       self._modifiers[needs_distinct], self.charges[code], provider_npi)

@@ -8,6 +8,8 @@ minutes, one each.
 
 from __future__ import annotations
 
+from functools import cache
+
 
 def total_units(minutes: int) -> int:
     """Billable units for ``minutes`` of pooled timed treatment."""
@@ -28,3 +30,10 @@ def allocate_units(minutes_by_service: list[tuple[str, int]]) -> list[int]:
     for i in order[:left]:
         units[i] += 1
     return units
+
+
+@cache
+def units_by_minutes(minutes: tuple[int, ...]) -> tuple[int, ...]:
+    """``allocate_units`` of services with these minutes, memoised: a visit has 1-4 timed
+    services of 8-45 minutes, so at most some tens of thousands of distinct days occur."""
+    return tuple(allocate_units([("", m) for m in minutes]))

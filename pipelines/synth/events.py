@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from pipelines.synth.catalog import PayerProfile, PlanDesign, PracticeTemplate
 
+_ZERO = Decimal("0.00")
+
 # ------------------------------------------------------------------------ the world
 
 
@@ -157,7 +159,7 @@ class Claim:
 
     @property
     def billed(self) -> Decimal:
-        return sum((line.charge for line in self.lines), Decimal("0.00"))
+        return sum([line.charge for line in self.lines], _ZERO)
 
 
 @dataclass(slots=True)
@@ -262,8 +264,8 @@ class PaymentRun:
 
     @property
     def total(self) -> Decimal:
-        paid = sum((r.paid for r in self.remittances), Decimal("0.00"))
-        return paid - sum((p.amount for p in self.provider_adjustments), Decimal("0.00"))
+        paid = sum([r.paid for r in self.remittances], _ZERO)
+        return paid - sum([p.amount for p in self.provider_adjustments], _ZERO)
 
 
 @dataclass(slots=True)

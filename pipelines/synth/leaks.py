@@ -37,7 +37,7 @@ from decimal import Decimal
 from pipelines.synth.catalog import PayerProfile
 from pipelines.synth.events import Claim, Leak, Visit
 from pipelines.synth.money import ZERO
-from pipelines.synth.pricing import LinePrice, price_lines
+from pipelines.synth.pricing import LinePrice, price_billed_lines, price_lines
 
 RATES = {
     "visit_never_billed": 0.008,  # of billable attended visits
@@ -67,8 +67,7 @@ def units_leak(claim: Claim) -> Leak | None:
     if not short:
         return None
     payer = claim.coverage.payer
-    billed = price_lines(payer, [(ln.code, ln.units, ln.modifiers) for ln in claim.lines],
-                         claim.service_date)
+    billed = price_billed_lines(payer, claim.lines, claim.service_date)
     supported = price_lines(payer, [(ln.code, services[ln.service_id].units_supported,
                                      ln.modifiers) for ln in claim.lines], claim.service_date)
     amount = sum((s.allowed for s in supported), ZERO) - sum((b.allowed for b in billed), ZERO)

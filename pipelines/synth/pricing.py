@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pipelines.synth.catalog import (
     ASSISTANT_SHARE,
@@ -44,13 +44,24 @@ class LinePrice:
 
 def price_lines(payer: PayerProfile, lines, service_date: date) -> tuple[LinePrice, ...]:
     """Contract allowed amount of each (code, units, modifiers) billed for one patient-day."""
-    return _price_lines(payer.key, tuple(lines), service_date.year)
+    return _price_lines(payer.key, tuple([(code, units, "CO" in modifiers)
+                                          for code, units, modifiers in lines]),
+                        service_date.year)
 
 
+def price_billed_lines(payer: PayerProfile, lines, service_date: date) -> tuple[LinePrice, ...]:
+    """``price_lines`` of billed lines (anything with ``code``, ``units``, ``modifiers``)."""
+    return _price_lines(payer.key, tuple([(ln.code, ln.units, "CO" in ln.modifiers)
+                                          for ln in lines]), service_date.year)
+
+
+# Keyed by (code, units, assistant line) only: of the modifiers, only CO changes a price, so
+# lines that differ by GO, KX or 59 share an entry.
 @lru_cache(maxsize=65536)
 def _price_lines(payer_key: str, lines: tuple, year: int) -> tuple[LinePrice, ...]:
     payer = PAYERS[payer_key]
     fees = medicare_fee_schedule(year)
+    rates = _unit_rates(payer_key, year)
     top = None
     if payer.mppr:
         candidates = [i for i, (code, units, _) in enumerate(lines)
@@ -58,19 +69,26 @@ def _price_lines(payer_key: str, lines: tuple, year: int) -> tuple[LinePrice, ..
         if candidates:
             top = max(candidates, key=lambda i: (fees[lines[i][0]].pe_rvu, -i))
     prices = []
-    for i, (code, units, modifiers) in enumerate(lines):
+    for i, (code, units, assistant) in enumerate(lines):
         fee = fees[code]
-        full_rate = share(fee.amount, payer.share_of_medicare)
+        full_rate, reduced_rate = rates[code]
         full = full_rate * units
         if payer.mppr and fee.mppr_applies and units > 0:
-            reduced_rate = share(fee.mppr_amount, payer.share_of_medicare)
             allowed = full_rate + reduced_rate * (units - 1) if i == top else reduced_rate * units
         else:
             allowed = full
-        if payer.assistant_reduction and "CO" in modifiers:
+        if payer.assistant_reduction and assistant:
             full, allowed = share(full, ASSISTANT_SHARE), share(allowed, ASSISTANT_SHARE)
         prices.append(LinePrice(money(full), money(allowed)))
     return tuple(prices)
+
+
+@cache
+def _unit_rates(payer_key: str, year: int) -> dict[str, tuple[Decimal, Decimal]]:
+    """Code → the payer's contract rate for one unit, without and with the MPPR reduction."""
+    share_of_medicare = PAYERS[payer_key].share_of_medicare
+    return {code: (share(fee.amount, share_of_medicare), share(fee.mppr_amount, share_of_medicare))
+            for code, fee in medicare_fee_schedule(year).items()}
 
 
 def split_line(payer: PayerProfile, plan: PlanDesign, allowed: Decimal,

@@ -65,7 +65,7 @@ from pipelines.synth.events import (
     VisitRecorded,
 )
 from pipelines.synth.money import ZERO, money, share
-from pipelines.synth.pricing import price_lines
+from pipelines.synth.pricing import price_billed_lines
 from pipelines.synth.reference_data import medicare_fee_schedule
 from pipelines.synth.world import new_patient, prior_year_therapy
 
@@ -74,6 +74,16 @@ ATTENDANCE = 0.88
 VISITS_PER_EPISODE_MONTH = 9.0
 REWORK_SHARE = 0.6  # payer denials the practice fixes and resubmits
 NONE: frozenset[int] = frozenset()
+ONE = Decimal("1")
+CORRECTION_FACTORS = (Decimal("0.90"), Decimal("1.06"))
+UNDERPAY_FACTORS = (Decimal("0.85"), Decimal("0.90"), Decimal("0.93"))
+INJECTED_DENIALS = (MISSING_KX, MISSING_GO, NCCI_NO_MODIFIER, TIMELY_FILING)
+NEVER_BILLED_RATE = leaks.RATES["visit_never_billed"]
+PAST_FILING_RATE = leaks.RATES["past_filing_limit"]
+SHORT_UNITS_RATE = leaks.RATES["units_below_minutes"]
+NCCI_RATE = leaks.RATES["ncci"]
+MISSING_GO_RATE = leaks.RATES["missing_go"]
+MISSING_KX_RATE = leaks.RATES["missing_kx"]
 
 
 def window(months: int, end: date = WINDOW_END) -> tuple[date, date]:
@@ -95,6 +105,29 @@ class PayerItem:
     claim: Claim
     submission: Submission | None = None
     remittance: Remittance | None = None  # the primary answer (secondary, crossover, correction)
+
+
+@dataclass(slots=True)
+class PayerQueue:
+    """What waits at one payer: by the day it is ready, then in the order it arrived."""
+
+    days: list[date] = field(default_factory=list)  # heap of the days with items
+    items: dict[date, list[PayerItem]] = field(default_factory=dict)
+
+    def put(self, ready: date, item: PayerItem) -> None:
+        waiting = self.items.get(ready)
+        if waiting is None:
+            heapq.heappush(self.days, ready)
+            self.items[ready] = [item]
+        else:
+            waiting.append(item)
+
+    def ready_by(self, day: date) -> list[PayerItem]:
+        """Remove and return the items ready on or before ``day``."""
+        days, out = self.days, []
+        while days and days[0] <= day:
+            out.extend(self.items.pop(heapq.heappop(days)))
+        return out
 
 
 @dataclass(slots=True)
@@ -155,9 +188,9 @@ class ClientSimulation:
         self.target_episodes = max(1, round(visits / VISITS_PER_EPISODE_MONTH))
         self.episodes: list[Episode] = []
         self.returning: list[tuple[date, int, object]] = []
-        self.unbilled: list[Visit] = []
+        self.unbilled: list[tuple[date, Visit]] = []  # (ready to bill, visit)
         self.submissions_due: list[tuple[date, int, Submission]] = []
-        self.payer_queue: dict[str, list[tuple[date, int, PayerItem]]] = defaultdict(list)
+        self.payer_queue: dict[str, PayerQueue] = defaultdict(PayerQueue)
         self.patient_due: dict[date, list[tuple]] = defaultdict(list)
         self.states: dict[str, ClaimState] = {}
         self.visit_paid: dict[str, Decimal] = {}  # desk payments not yet tied to a claim
@@ -235,12 +268,14 @@ class ClientSimulation:
     def _treat(self, day: date) -> None:
         still: list[Episode] = []
         weekday = day.weekday()
+        rng = self.rng
+        visit, record = self.clinic.visit, self._record_visit
         for episode in self.episodes:
             if weekday in episode.weekdays and day >= episode.start:
-                self._record_visit(self.clinic.visit(episode, day))
+                record(visit(episode, day))
             if episode.attended >= episode.planned_visits or day >= episode.end:
-                if self.rng.random() < 0.25:
-                    back = day + timedelta(days=self.rng.randint(30, 150))
+                if rng.random() < 0.25:
+                    back = day + timedelta(days=rng.randint(30, 150))
                     heapq.heappush(self.returning, (back, self._next(), episode.patient))
             else:
                 still.append(episode)
@@ -262,7 +297,7 @@ class ClientSimulation:
         copay = patient.primary.plan.copay
         if copay and rng.random() < 0.92:
             self._patient_payment(visit.visit_date, visit, None, copay, "card")
-        if rng.random() < leaks.RATES["visit_never_billed"]:
+        if rng.random() < NEVER_BILLED_RATE:
             visit.billing = "unbilled"
             amount = leaks.expected_allowed(patient.primary.payer, visit)
             self.out.append(Leak("visit_never_billed", None, (), visit.visit_id,
@@ -270,9 +305,12 @@ class ClientSimulation:
                                  "attended visit with signed note, never on a claim"))
             return
         payer = patient.primary.payer
-        if payer.filing_limit_days <= 180 and rng.random() < leaks.RATES["past_filing_limit"]:
+        if payer.filing_limit_days <= 180 and rng.random() < PAST_FILING_RATE:
             visit.billing_hold_days = payer.filing_limit_days + rng.randint(5, 45)
-        self.unbilled.append(visit)
+        ready = visit.note_signed_date
+        if visit.billing_hold_days:
+            ready += timedelta(days=visit.billing_hold_days)
+        self.unbilled.append((ready, visit))
 
     def _patient_payment(self, day: date, visit: Visit | None, claim_id: str | None,
                          amount: Decimal, method: str) -> None:
@@ -287,13 +325,12 @@ class ClientSimulation:
     # ================================================================= billing office
     def _bill(self, day: date) -> None:
         submissions: list[Submission] = []
-        waiting: list[Visit] = []
-        for visit in self.unbilled:
-            ready = visit.note_signed_date + timedelta(days=visit.billing_hold_days)
-            if ready > day:
-                waiting.append(visit)
+        waiting: list[tuple[date, Visit]] = []
+        for item in self.unbilled:
+            if item[0] > day:
+                waiting.append(item)
                 continue
-            submissions.extend(self._claims_for(visit, day))
+            submissions.extend(self._claims_for(item[1], day))
         self.unbilled = waiting
         due = [item for item in self.submissions_due if item[0] <= day]
         self.submissions_due = [item for item in self.submissions_due if item[0] > day]
@@ -336,6 +373,7 @@ class ClientSimulation:
             month = self.month_codes[day] = f"{day:%y%m}"
         claim_id = f"{self.practice.claim_prefix}{month}{self.claim_seq:07d}"
         lines = []
+        timed: list[ClaimLine] = []  # timed lines of 2+ units
         short_units = False
         state_flags: dict[str, set[int]] = {}  # kx | go | ncci -> line indexes
         pointers = POINTERS.get(len(patient.diagnoses)) or tuple(
@@ -344,15 +382,16 @@ class ClientSimulation:
         assistant_modifier = payer.kind in ASSISTANT_MODIFIER_KINDS
         for n, service in enumerate(billable, start=1):
             modifiers = service.modifiers
+            units = service.units_entered
             if assistant_modifier and service.provider_npi != supervisor:
                 modifiers = (modifiers[0], "CO", *modifiers[1:])
-            lines.append(ClaimLine(f"{claim_id}-{n}", service.service_id, service.code,
-                                   modifiers, service.units_entered,
-                                   service.unit_charge * service.units_entered, day, pointers))
+            line = ClaimLine(f"{claim_id}-{n}", service.service_id, service.code, modifiers,
+                             units, service.unit_charge * units, day, pointers)
+            lines.append(line)
+            if units >= 2 and service.minutes is not None:
+                timed.append(line)
         if twin_of is None:
-            timed = [ln for ln, s in zip(lines, billable, strict=True)
-                     if s.minutes is not None and ln.units >= 2]
-            short_units = bool(timed) and rng.random() < leaks.RATES["units_below_minutes"]
+            short_units = bool(timed) and rng.random() < SHORT_UNITS_RATE
             if short_units:
                 short = rng.choice(timed)  # charge entry keyed one unit too few
                 short.units -= 1
@@ -373,7 +412,7 @@ class ClientSimulation:
         self.states[claim_id] = state
         if visit.claim_id is None:
             visit.claim_id = claim_id
-        if twin_of is None:
+        if twin_of is None and (short_units or state_flags):
             self._coding_leaks(claim, state, short_units)
         return claim
 
@@ -386,8 +425,7 @@ class ClientSimulation:
         flagged = (("missing_kx", state.kx_missing), ("missing_go", state.go_missing),
                    ("ncci_without_modifier", state.ncci_missing))
         if any(indexes for _, indexes in flagged):
-            prices = price_lines(payer, [(ln.code, ln.units, ln.modifiers) for ln in claim.lines],
-                                 claim.service_date)
+            prices = price_billed_lines(payer, claim.lines, claim.service_date)
             for kind, indexes in flagged:
                 if indexes:
                     self.out.append(leaks.denied_lines_leak(kind, claim, sorted(indexes), prices,
@@ -397,21 +435,20 @@ class ClientSimulation:
         rng = self.rng
         distinct = self.practice.modifier_59
         # NCCI column-2 lines lose their 59/X modifier
-        if any(distinct in ln.modifiers for ln in lines) and rng.random() < leaks.RATES["ncci"]:
+        if any([distinct in ln.modifiers for ln in lines]) and rng.random() < NCCI_RATE:
             for i, ln in enumerate(lines):
                 if distinct in ln.modifiers:
                     ln.modifiers = tuple(m for m in ln.modifiers if m != distinct)
                     flags.setdefault("ncci", set()).add(i)
-        if payer.requires_go and rng.random() < leaks.RATES["missing_go"]:
+        if payer.requires_go and rng.random() < MISSING_GO_RATE:
             i = rng.randrange(len(lines))
             lines[i].modifiers = tuple(m for m in lines[i].modifiers if m != "GO")
             flags.setdefault("go", set()).add(i)
         if payer.kx_threshold:
             year = visit.visit_date.year
-            prices = price_lines(payer, [(ln.code, ln.units, ln.modifiers) for ln in lines],
-                                 visit.visit_date)
+            prices = price_billed_lines(payer, lines, visit.visit_date)
             used = patient.therapy_allowed.get(year, ZERO)
-            forget = rng.random() < leaks.RATES["missing_kx"]
+            forget = rng.random() < MISSING_KX_RATE
             for i, (ln, price) in enumerate(zip(lines, prices, strict=True)):
                 used += price.allowed
                 if used > KX_THRESHOLD[min(max(year, 2025), 2026)]:
@@ -427,8 +464,7 @@ class ClientSimulation:
         payer = claim.coverage.payer
         if (day - claim.service_date).days > payer.filing_limit_days:
             state.late_filing = True
-            prices = price_lines(payer, [(ln.code, ln.units, ln.modifiers) for ln in claim.lines],
-                                 claim.service_date)
+            prices = price_billed_lines(payer, claim.lines, claim.service_date)
             self.out.append(leaks.denied_lines_leak("past_filing_limit", claim,
                                                     list(range(len(claim.lines))), prices, payer))
         return Submission(claim, "original", "1", payer, claim.coverage, "P", tuple(claim.lines),
@@ -439,14 +475,17 @@ class ClientSimulation:
         rng = self.rng
         payer = submission.payer
         low, high = payer.lag_days
-        ready = day + timedelta(days=rng.randint(low, high))
+        lag = rng.randint(low, high)
+        ready = day + timedelta(days=lag)
         state = self.states[submission.claim.claim_id]
         if submission.kind == "resend":  # answered after the original it duplicates
             ready = max(ready, state.original_ready + timedelta(days=1))
         elif submission.kind == "original":
             state.original_ready = ready
-        self._queue(payer, ready, PayerItem(submission.kind, submission.claim, submission))
-        if (submission.kind == "original" and (ready - day).days > 24
+        state.pending += 1  # _queue, with the state at hand
+        self.payer_queue[payer.key].put(ready, PayerItem(submission.kind, submission.claim,
+                                                          submission))
+        if (submission.kind == "original" and lag > 24
                 and rng.random() < self.rates[payer.key].duplicate):
             resend = Submission(submission.claim, "resend", "1", payer, submission.coverage, "P",
                                 submission.lines, submission.billed,
@@ -455,7 +494,7 @@ class ClientSimulation:
 
     def _queue(self, payer: PayerProfile, ready: date, item: PayerItem) -> None:
         self.states[item.claim.claim_id].pending += 1
-        heapq.heappush(self.payer_queue[payer.key], (ready, self._next(), item))
+        self.payer_queue[payer.key].put(ready, item)
 
     def _due(self, day: date, claim: Claim, submission: Submission) -> None:
         self.states[claim.claim_id].pending += 1
@@ -472,23 +511,22 @@ class ClientSimulation:
 
     # ================================================================= payers
     def _icn(self, payer: PayerProfile, day: date) -> str:
-        self.icn_seq[payer.key] += 1
-        prefix = self.icn_days.get((payer.key, day))
+        key = payer.key
+        seq = self.icn_seq[key] = self.icn_seq[key] + 1
+        prefix = self.icn_days.get((key, day))
         if prefix is None:
-            prefix = self.icn_days[payer.key, day] = (
+            prefix = self.icn_days[key, day] = (
                 f"{payer.payer_id[:2]}{day:%y}{day.timetuple().tm_yday:03d}"
                 f"{self.practice.claim_prefix[-2:]}")
-        return f"{prefix}{self.icn_seq[payer.key]:07d}"
+        return f"{prefix}{seq:07d}"
 
     def _payment_run(self, payer: PayerProfile, day: date) -> None:
         queue = self.payer_queue.get(payer.key)
-        if not queue or queue[0][0] > day:
+        items = queue.ready_by(day) if queue else None
+        if not items:
             return
-        items = []
-        while queue and queue[0][0] <= day:
-            items.append(heapq.heappop(queue)[2])
         remits: list[Remittance] = []
-        follow: list = []
+        follow: list[tuple[Claim, Decimal]] = []  # statements to send after the run
         for item in items:
             remits.extend(self._adjudicate(payer, item, day, follow))
         for remit in remits:
@@ -500,8 +538,8 @@ class ClientSimulation:
                          f"{self.practice.claim_prefix}", remits, plb)
         if remits or plb:
             self.out.append(run)
-        for action in follow:
-            action()
+        for claim, responsibility in follow:
+            self._bill_patient(claim, day, responsibility)
         for item in items:
             self._done(item.claim)
 
@@ -518,7 +556,7 @@ class ClientSimulation:
                                               if r.status != "22")
             remit = adjudicate_secondary(claim, primary, claim.secondary,
                                          self._icn(payer, day), received)
-            follow.append(lambda: self._bill_patient(claim, day, remit.patient_responsibility))
+            follow.append((claim, remit.patient_responsibility))
             return [remit]
         if item.kind == "void":
             claim.voided = True
@@ -533,7 +571,7 @@ class ClientSimulation:
             out.append(reversal_of(state.remits[-1], day))
         denied: dict[int, Denial] = {}
         underpay: dict[int, Decimal] = {}
-        factor = Decimal("1")
+        factor = ONE
         lines = tuple(claim.lines)
         if item.kind == "original":
             denied = self._payer_denials(payer, claim, state)
@@ -542,10 +580,10 @@ class ClientSimulation:
             rates = self.rates[payer.key]
             if clean and no_share and rng.random() < rates.correction * 4:
                 state.correct_later = True
-                factor = rng.choice((Decimal("0.90"), Decimal("1.06")))
+                factor = rng.choice(CORRECTION_FACTORS)
             elif clean and rng.random() < rates.underpay:
                 i = rng.randrange(len(lines))
-                underpay[i] = rng.choice((Decimal("0.85"), Decimal("0.90"), Decimal("0.93")))
+                underpay[i] = rng.choice(UNDERPAY_FACTORS)
         frequency = "7" if item.kind == "replacement" else "1"
         crossover = claim.secondary if claim.secondary and claim.secondary.crossover else None
         outcome = adjudicate_primary(claim, lines, claim.coverage, self._icn(payer, day),
@@ -589,8 +627,8 @@ class ClientSimulation:
     def _after_primary(self, payer, claim, state, outcome: Outcome, day, follow) -> None:
         rng = self.rng
         remit = outcome.remittance
-        injected = (MISSING_KX, MISSING_GO, NCCI_NO_MODIFIER, TIMELY_FILING)
-        payer_denials = {i: d for i, d in outcome.denied.items() if d not in injected}
+        payer_denials = {i: d for i, d in outcome.denied.items()
+                         if d not in INJECTED_DENIALS} if outcome.denied else None
         for i, gap in outcome.underpaid.items():
             self.out.append(Leak("underpaid_line", claim.claim_id, (claim.lines[i].line_id,),
                                  None, payer.key, claim.service_date, gap,
@@ -643,13 +681,14 @@ class ClientSimulation:
                                     prior_payer=prior)
             self._due(day + timedelta(days=rng.randint(2, 10)), claim, submission)
             return
-        follow.append(lambda: self._bill_patient(claim, day, pr))
+        follow.append((claim, pr))
 
     def _provider_adjustments(self, payer, day, remits) -> list[ProviderAdjustment]:
         rng = self.rng
         plb: list[ProviderAdjustment] = []
+        month_ago = day - timedelta(days=30)
         late = [r for r in remits if r.status in ("1", "19") and r.paid > 0
-                and (day - r.received_date).days > 30]
+                and r.received_date < month_ago]  # received more than 30 days ago
         if late and rng.random() < self.rates[payer.key].interest * 3:
             r = late[0]
             days = (day - r.received_date).days - 30

@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cache
 
 from pipelines.synth.events import (
     ClaimBatch,
@@ -139,22 +138,28 @@ class ClientTruth:
         self.counts: dict[str, dict] = defaultdict(lambda: defaultdict(int))
         self.snapshots: dict[tuple[int, int], dict] = {}
         self.claims: dict[str, ClaimTruth] = {}
-        self.closed_balances: list[tuple[date, Decimal, bool]] = []
+        # closed claims' balances, summed by (service date, insurance owes, credit): a month
+        # end ages each sum as it would each balance
+        self.closed_balances: dict[tuple[date, bool, bool], Decimal] = {}
         self.visit_desk_paid: dict[str, Decimal] = {}
         self.billed_by_day: dict[date, Decimal] = defaultdict(lambda: ZERO)
         self.cohort: dict[tuple[int, int], list[Decimal]] = defaultdict(
             lambda: [ZERO, ZERO, ZERO, ZERO])  # billed, payer paid, patient paid, contractual
         self.position = 0
+        # first answers of the settled claims, by month of that answer: [claims, charge,
+        # denied amount, days from submission, claims denied, first-pass claims]
+        self.first_answers: dict[tuple[int, int], list] = {}
         self.leaks: list[Leak] = []
         self.by_payer: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: ZERO))
         self.visits: dict[str, int] = defaultdict(int)
         self.patients: set[str] = set()
+        self._bound = {kind: handler.__get__(self) for kind, handler in self._handlers.items()}
 
     # ---------------------------------------------------------------- events
     def feed(self, event) -> None:
-        handler = self._handlers.get(type(event))
+        handler = self._bound.get(type(event))
         if handler is not None:
-            handler(self, event)
+            handler(event)
 
     def _visit(self, event: VisitRecorded) -> None:
         self.visits[event.visit.status] += 1
@@ -163,20 +168,23 @@ class ClientTruth:
     def _batch(self, batch: ClaimBatch) -> None:
         day = batch.batch_date
         m = month_key(day)
+        claims, desk_paid, by_payer = self.claims, self.visit_desk_paid, self.by_payer
+        # one batch, one month: its sums are added once (Decimal sums are exact in any order)
+        submitted = lag = 0
+        billed = ZERO
         for s in batch.submissions:
-            claim = self.claims.get(s.claim.claim_id)
+            claim = claims.get(s.claim.claim_id)
             if s.kind == "original" and claim is None:
-                first_dos = min(ln.service_date for ln in s.lines)
+                first_dos = min([ln.service_date for ln in s.lines])
                 claim = ClaimTruth(
                     s.claim.claim_id, s.claim.visit.visit_id, first_dos, day, s.payer.key,
                     s.billed, s.billed, s.other_coverage is not None)
-                claim.patient_paid = self.visit_desk_paid.pop(claim.visit_id, ZERO)
-                self.claims[claim.claim_id] = claim
-                self.counts["claims_submitted_count"][m] += 1
-                self.money["billed_amount"][m] += s.billed
-                self.money["_charge_lag_sum"][m] += (day - first_dos).days
-                self.billed_by_day[day] += s.billed
-                payer = self.by_payer[s.payer.key]
+                claim.patient_paid = desk_paid.pop(claim.visit_id, ZERO)
+                claims[claim.claim_id] = claim
+                submitted += 1
+                billed += s.billed
+                lag += (day - first_dos).days
+                payer = by_payer[s.payer.key]
                 payer["claims"] += 1
                 payer["billed"] += s.billed
             elif s.kind == "replacement":
@@ -186,39 +194,56 @@ class ClientTruth:
                 claim.voided_on = day
                 claim.billed = ZERO
                 claim.rework_dates.append(day)
+        if submitted:
+            self.counts["claims_submitted_count"][m] += submitted
+            self.money["billed_amount"][m] += billed
+            self.money["_charge_lag_sum"][m] += lag
+            self.billed_by_day[day] += billed
 
     def _run(self, run: PaymentRun) -> None:
         m = month_key(run.payment_date)
+        # one run, one month: its sums are added once (Decimal sums are exact in any order)
+        sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
         for r in run.remittances:
-            self._remittance(r, run.payment_date, m)
+            self._remittance(r, run.payment_date, sums)
         for adj in run.provider_adjustments:
-            self.money["provider_adjustment_amount"][m] += adj.amount
-            self.money[f"plb_{adj.reason}"][m] += adj.amount
+            sums["provider_adjustment_amount"] += adj.amount
+            sums[f"plb_{adj.reason}"] += adj.amount
+        money = self.money
+        for kpi, amount in sums.items():
+            money[kpi][m] += amount
 
-    def _remittance(self, r: Remittance, day: date, m) -> None:
+    def _remittance(self, r: Remittance, day: date, sums: dict[str, Decimal]) -> None:
         self.position += 1
         claim = self.claims[r.claim.claim_id]
-        self.money["payer_paid_amount"][m] += r.paid
-        self.by_payer[r.payer.key]["paid"] += r.paid
-        claim.payer_paid += r.paid
+        paid = r.paid
+        sums["payer_paid_amount"] += paid
+        self.by_payer[r.payer.key]["paid"] += paid
+        claim.payer_paid += paid
         primary = r.payer.key == claim.primary_payer
-        denial = ZERO
+        denial = written_down = contractual = ZERO
         has_denial = False
-        money = self.money
-        for adjustments in (r.claim_adjustments, *(line.adjustments for line in r.lines)):
-            for group, carc, amount in adjustments:
-                kpi, is_denial, written_down, contractual = _adjustment_role(group, carc)
-                money[kpi][m] += amount
-                if is_denial and amount > 0:
-                    denial += amount
-                    has_denial = True
-                if written_down:
-                    claim.written_down += amount
-                if contractual:
-                    claim.contractual += amount
+        adjustments = r.claim_adjustments
+        if r.lines:
+            adjustments = [*adjustments, *[a for line in r.lines for a in line.adjustments]]
+        for group, carc, amount in adjustments:
+            try:
+                kpi, is_denial, lowers_balance, is_contractual = ROLES[group][carc]
+            except KeyError:
+                kpi, is_denial, lowers_balance, is_contractual = _learn_role(group, carc)
+            sums[kpi] += amount
+            if is_denial and amount > 0:
+                denial += amount
+                has_denial = True
+            if lowers_balance:
+                written_down += amount
+            if is_contractual:
+                contractual += amount
+        claim.written_down += written_down
+        claim.contractual += contractual
         if primary and r.status in ("1", "4", "19", "22"):
-            self.money["allowed_amount"][m] += r.paid + r.patient_responsibility
-            self.money["patient_responsibility_amount"][m] += r.patient_responsibility
+            sums["allowed_amount"] += paid + r.patient_responsibility
+            sums["patient_responsibility_amount"] += r.patient_responsibility
         if primary:
             claim.primary_remits.append(PrimaryRemit(day, self.position, r.payer_claim_number,
                                                      r.status, has_denial, denial, r.charge,
@@ -267,10 +292,15 @@ class ClientTruth:
                     snap[name] += balance
                     break
 
+        # balances summed as closed ones are (by service date, insurance owes, credit), then aged
+        balances = dict(self.closed_balances)
         for claim in self.claims.values():
             if claim.voided_on is None or claim.voided_on > day:
-                add(claim.service_date, claim.balance(), claim.insurance_owes())
-        for service_date, balance, insurance in self.closed_balances:
+                balance = claim.balance()
+                if balance:
+                    key = (claim.service_date, claim.insurance_owes(), balance < 0)
+                    balances[key] = balances.get(key, ZERO) + balance
+        for (service_date, insurance, _), balance in balances.items():
             add(service_date, balance, insurance)
         window_start = day - timedelta(days=89)
         for d in [d for d in self.billed_by_day if d < window_start]:
@@ -288,17 +318,19 @@ class ClientTruth:
     def _settle(self, claim: ClaimTruth) -> None:
         first = first_remittance(claim)
         if first is not None:
-            m = month_key(first.payment_date)
-            self.counts["claims_adjudicated_count"][m] += 1
-            self.money["_first_charge"][m] += first.charge
-            self.money["_first_denial"][m] += first.denial_amount
-            self.money["_days_to_first_remit_sum"][m] += (first.payment_date
-                                                          - claim.submission_date).days
+            paid_on = first.payment_date
+            m = month_key(paid_on)
+            sums = self.first_answers.get(m)
+            if sums is None:
+                sums = self.first_answers[m] = [0, ZERO, ZERO, 0, 0, 0]
+            sums[0] += 1
+            sums[1] += first.charge
+            sums[2] += first.denial_amount
+            sums[3] += (paid_on - claim.submission_date).days
             if first.has_denial:
-                self.counts["_denied_first"][m] += 1
-            reworked_before = any(d < first.payment_date for d in claim.rework_dates)
-            if not first.has_denial and first.status != "4" and not reworked_before:
-                self.counts["_first_pass"][m] += 1
+                sums[4] += 1
+            elif first.status != "4" and not any([d < paid_on for d in claim.rework_dates]):
+                sums[5] += 1
         if claim.voided_on is None:
             cohort = self.cohort[month_key(claim.service_date)]
             cohort[0] += claim.billed
@@ -307,14 +339,24 @@ class ClientTruth:
             cohort[3] += claim.contractual
             balance = claim.balance()
             if balance:
-                self.closed_balances.append((claim.service_date, balance,
-                                             claim.insurance_owes()))
+                key = (claim.service_date, claim.insurance_owes(), balance < 0)
+                self.closed_balances[key] = self.closed_balances.get(key, ZERO) + balance
 
     def finish(self) -> dict:
         """Settle the claims still open at the window's end and return the truth document."""
         for claim in list(self.claims.values()):
             self._settle(claim)
         self.claims.clear()
+        counts, money = self.counts, self.money
+        for m, (adjudicated, charge, denial, days, denied, first_pass) in (
+                self.first_answers.items()):
+            counts["claims_adjudicated_count"][m] += adjudicated
+            money["_first_charge"][m] += charge
+            money["_first_denial"][m] += denial
+            money["_days_to_first_remit_sum"][m] += days
+            counts["_denied_first"][m] += denied
+            counts["_first_pass"][m] += first_pass
+        self.first_answers.clear()
         months = {f"{y:04d}-{m:02d}": self._month((y, m)) for y, m in self.months}
         leaks = [_leak_json(self.practice.client_id, leak) for leak in self.leaks]
         return {"client_id": self.practice.client_id, "as_of": self.end.isoformat(),
@@ -396,13 +438,18 @@ class ClientTruth:
         }
 
 
-@cache
-def _adjustment_role(group: str, carc: str) -> tuple[str, bool, bool, bool]:
+# group → CARC → role of the CAS triplets seen so far (two string lookups per triplet)
+ROLES: dict[str, dict[str, tuple[str, bool, bool, bool]]] = {}
+
+
+def _learn_role(group: str, carc: str) -> tuple[str, bool, bool, bool]:
     """What one CAS triplet counts toward: its KPI, whether it is a denial, whether it
     lowers the claim balance, whether it is contractual (collection-rate denominator)."""
     category = adjustment_category(group, carc)
-    return (ADJUSTMENT_KPI[category], category == "denial", category not in BALANCE_EXEMPT,
+    role = (ADJUSTMENT_KPI[category], category == "denial", category not in BALANCE_EXEMPT,
             category in ("contractual", "sequestration"))
+    ROLES.setdefault(group, {})[carc] = role
+    return role
 
 
 def _rate(numerator, denominator):
