@@ -89,13 +89,13 @@ def stage_breakdown(claims_per_month: int = 3000, months: int = 3) -> dict[str, 
     from pipelines.synth.generator import (
         _convert_pm_export,
         _pm_writer,
-        few_collections,
         simulate_events,
+        without_cycle_collection,
     )
     from pipelines.synth.pm_canonical import CanonicalPmWriter
     from pipelines.synth.truth import ClientTruth
 
-    with few_collections():  # the collector setting the generator runs a client with
+    with without_cycle_collection():  # as the generator runs a client
         clock = time.process_time
         start = clock()
         practice, stream = simulate_events(1, 0, months, claims_per_month)
