@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from pipelines.synth.catalog import Denial, PayerProfile
+from pipelines.synth.catalog import SEQUESTRATION, Denial, PayerProfile
 from pipelines.synth.events import Claim, ClaimLine, Coverage, LinePayment, Remittance
 from pipelines.synth.money import ZERO, share
-from pipelines.synth.pricing import LinePrice, annual_deductible, price_billed_lines, split_line
+from pipelines.synth.pricing import ONE, LinePrice, annual_deductible, price_billed_lines
 
 
 @dataclass(slots=True)
@@ -69,6 +69,9 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
     underpaid: dict[int, Decimal] = {}
     pr = paid = charge = ZERO
     scaled = price_factor != 1
+    medicare, sequestration = payer.kind == "medicare", payer.sequestration
+    coinsurance_rate = plan.coinsurance
+    kept = ONE - coinsurance_rate
     for i, line in enumerate(lines):
         line_charge = line.charge
         charge += line_charge
@@ -87,8 +90,21 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
             paid_allowed = share(allowed, underpay[i])
             underpaid[i] = allowed - paid_allowed
             full, allowed = full - underpaid[i], paid_allowed
-        deductible, coinsurance, copay, seq, line_paid = split_line(
-            payer, plan, allowed, deductible_left, copay_left)
+        # the allowed amount split: deductible first, then copay, then coinsurance of the
+        # rest; Medicare also keeps its 2 % sequestration (the five parts add up to allowed)
+        deductible = allowed if allowed < deductible_left else deductible_left
+        rest = allowed - deductible
+        copay = rest if rest < copay_left else copay_left
+        rest -= copay
+        if medicare:
+            before = share(rest, kept)
+            coinsurance = rest - before
+            seq = share(before, SEQUESTRATION) if sequestration else ZERO
+            line_paid = before - seq
+        else:
+            coinsurance = share(rest, coinsurance_rate) if coinsurance_rate else ZERO
+            seq = ZERO
+            line_paid = rest - coinsurance
         adjs: list[tuple[str, str, Decimal]] = []
         contractual = line_charge - full
         if contractual:
@@ -112,12 +128,8 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
                                     line_paid, line.units, line.service_date, allowed, adjs))
     patient.deductible_met[key] = met
     status = "19" if crossover is not None and pr > 0 else "1"
-    remit = Remittance(
-        claim=claim, payer=payer, status=status, charge=charge, paid=paid,
-        patient_responsibility=pr,
-        payer_claim_number=icn, frequency=frequency, claim_adjustments=[], lines=payments,
-        received_date=received, crossover=crossover if status == "19" else None,
-    )
+    remit = Remittance(claim, payer, status, charge, paid, pr, icn, frequency, [], payments,
+                       received, crossover if status == "19" else None)
     return Outcome(remit, prices, denied, underpaid)
 
 

@@ -20,11 +20,10 @@ from pipelines.synth.catalog import (
     ASSISTANT_SHARE,
     PART_B_DEDUCTIBLE,
     PAYERS,
-    SEQUESTRATION,
     PayerProfile,
     PlanDesign,
 )
-from pipelines.synth.money import ZERO, money, share
+from pipelines.synth.money import money, share
 from pipelines.synth.reference_data import medicare_fee_schedule
 
 ONE = Decimal("1")
@@ -89,27 +88,6 @@ def _unit_rates(payer_key: str, year: int) -> dict[str, tuple[Decimal, Decimal]]
     share_of_medicare = PAYERS[payer_key].share_of_medicare
     return {code: (share(fee.amount, share_of_medicare), share(fee.mppr_amount, share_of_medicare))
             for code, fee in medicare_fee_schedule(year).items()}
-
-
-def split_line(payer: PayerProfile, plan: PlanDesign, allowed: Decimal,
-               deductible_left: Decimal, copay_left: Decimal
-               ) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
-    """Divide one line's allowed amount between payer and patient.
-
-    Returns (deductible, coinsurance, copay, sequestration, payer paid); the first four plus
-    the payment add up to ``allowed``.
-    """
-    deductible = allowed if allowed < deductible_left else deductible_left  # min(), exactly
-    rest = allowed - deductible
-    copay = rest if rest < copay_left else copay_left
-    rest -= copay
-    if payer.kind == "medicare":
-        before = share(rest, ONE - plan.coinsurance)
-        coinsurance = rest - before
-        seq = share(before, SEQUESTRATION) if payer.sequestration else ZERO
-        return deductible, coinsurance, copay, seq, before - seq
-    coinsurance = share(rest, plan.coinsurance) if plan.coinsurance else ZERO
-    return deductible, coinsurance, copay, ZERO, rest - coinsurance
 
 
 def annual_deductible(payer: PayerProfile, plan: PlanDesign, year: int) -> Decimal:
