@@ -45,8 +45,9 @@ def reversal_of(original: Remittance, received: date) -> Remittance:
 def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Coverage,
                        icn: str, frequency: str, received: date,
                        denied: dict[int, Denial], price_factor: Decimal,
-                       underpay: dict[int, Decimal], crossover: Coverage | None) -> Outcome:
-    """Price and pay ``lines`` as the primary payer would.
+                       underpay: dict[int, Decimal], crossover: Coverage | None,
+                       prices: tuple[LinePrice, ...]) -> Outcome:
+    """Pay ``lines``, priced at ``prices`` (``price_billed_lines``), as the primary payer would.
 
     ``denied`` lines are refused in full (denial CAS = charge). ``underpay`` maps a line to the
     factor the payer wrongly applied to its allowed amount; ``price_factor`` applies to all
@@ -57,7 +58,6 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
     plan = coverage.plan
     patient = claim.patient
     dos = claim.service_date
-    prices = price_billed_lines(payer, lines, dos)
     key = (payer.key, dos.year)
     met = patient.deductible_met.get(key, ZERO)
     deductible_left = max(ZERO, annual_deductible(payer, plan, dos.year) - met)

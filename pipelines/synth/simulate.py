@@ -65,7 +65,7 @@ from pipelines.synth.events import (
     VisitRecorded,
 )
 from pipelines.synth.money import ZERO, money, share
-from pipelines.synth.pricing import price_billed_lines
+from pipelines.synth.pricing import LinePrice, price_billed_lines
 from pipelines.synth.reference_data import medicare_fee_schedule
 from pipelines.synth.world import new_patient, prior_year_therapy
 
@@ -145,6 +145,7 @@ class ClaimState:
     late_filing: bool = False
     original_ready: date | None = None  # when the payer can first adjudicate the original
     void_planned: bool = False
+    prices: tuple[LinePrice, ...] | None = None  # the lines at the primary payer's contract
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,6 +376,7 @@ class ClientSimulation:
         lines = []
         timed: list[ClaimLine] = []  # timed lines of 2+ units
         short_units = False
+        prices = None  # the claim's prices at its payer, when the coding leaks needed them
         state_flags: dict[str, set[int]] = {}  # kx | go | ncci -> line indexes
         pointers = POINTERS.get(len(patient.diagnoses)) or tuple(
             range(1, len(patient.diagnoses) + 1))
@@ -396,13 +398,15 @@ class ClientSimulation:
                 short = rng.choice(timed)  # charge entry keyed one unit too few
                 short.units -= 1
                 short.charge = short.charge - billable[lines.index(short)].unit_charge
-            self._apply_coding_leaks(payer, patient, visit, lines, state_flags)
+            prices = self._apply_coding_leaks(payer, patient, visit, lines, state_flags)
         claim = Claim(claim_id, visit, patient, coverage, patient.secondary, lines,
                       list(patient.diagnoses), visit.supervising, visit.visit_date)
         if payer.kind in ("medicare_advantage", "workers_comp") or (
                 payer.kind == "medicaid" and rng.random() < 0.5):
             claim.prior_auth = f"AUTH{rng.randint(1000000, 9999999)}"
         state = ClaimState(claim)
+        if prices is not None:
+            state.prices = prices
         if state_flags:
             state.kx_missing = state_flags.get("kx", NONE)
             state.go_missing = state_flags.get("go", NONE)
@@ -425,13 +429,22 @@ class ClientSimulation:
         flagged = (("missing_kx", state.kx_missing), ("missing_go", state.go_missing),
                    ("ncci_without_modifier", state.ncci_missing))
         if any(indexes for _, indexes in flagged):
-            prices = price_billed_lines(payer, claim.lines, claim.service_date)
+            prices = self._prices(claim, state)
             for kind, indexes in flagged:
                 if indexes:
                     self.out.append(leaks.denied_lines_leak(kind, claim, sorted(indexes), prices,
                                                             payer))
 
-    def _apply_coding_leaks(self, payer, patient, visit, lines, flags) -> None:
+    def _prices(self, claim: Claim, state: ClaimState) -> tuple[LinePrice, ...]:
+        """The claim's lines priced at its primary payer (its lines never change)."""
+        prices = state.prices
+        if prices is None:
+            prices = state.prices = price_billed_lines(claim.coverage.payer, claim.lines,
+                                                       claim.service_date)
+        return prices
+
+    def _apply_coding_leaks(self, payer, patient, visit, lines, flags):
+        """Inject the coding leaks into ``lines``; their prices when the KX check needed them."""
         rng = self.rng
         distinct = self.practice.modifier_59
         # NCCI column-2 lines lose their 59/X modifier
@@ -457,6 +470,8 @@ class ClientSimulation:
                     else:
                         ln.modifiers = ln.modifiers + ("KX",)
             patient.therapy_allowed[year] = used
+            return prices
+        return None
 
     def _original(self, claim: Claim, day: date) -> Submission:
         claim.submitted = day
@@ -464,7 +479,7 @@ class ClientSimulation:
         payer = claim.coverage.payer
         if (day - claim.service_date).days > payer.filing_limit_days:
             state.late_filing = True
-            prices = price_billed_lines(payer, claim.lines, claim.service_date)
+            prices = self._prices(claim, state)
             self.out.append(leaks.denied_lines_leak("past_filing_limit", claim,
                                                     list(range(len(claim.lines))), prices, payer))
         return Submission(claim, "original", "1", payer, claim.coverage, "P", tuple(claim.lines),
@@ -588,7 +603,7 @@ class ClientSimulation:
         crossover = claim.secondary if claim.secondary and claim.secondary.crossover else None
         outcome = adjudicate_primary(claim, lines, claim.coverage, self._icn(payer, day),
                                      frequency, claim.submitted, denied, factor, underpay,
-                                     crossover)
+                                     crossover, self._prices(claim, state))
         remit = outcome.remittance
         out.append(remit)
         state.remits.extend(out)
