@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+# Rounds half-up; otherwise the default context (28 digits, same traps). Its quantize takes
+# two positional arguments and no context look-up: half the cost of Decimal.quantize(...,
+# rounding=...), the generator's commonest Decimal call.
+_HALF_UP = Context(rounding=ROUND_HALF_UP)
+_to_cents = _HALF_UP.quantize
 
 
 def money(value: Decimal | int | str) -> Decimal:
     """``value`` rounded half-up to cents."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return _to_cents(Decimal(value), CENT)
 
 
 def share(amount: Decimal, fraction: Decimal) -> Decimal:
     """``amount × fraction`` rounded half-up to cents."""
-    return (amount * fraction).quantize(CENT, rounding=ROUND_HALF_UP)
+    return _to_cents(amount * fraction, CENT)
 
 
 def fmt(amount: Decimal) -> str:
