@@ -25,6 +25,8 @@ WEEKDAY_PATTERNS = {1: ((0,), (1,), (2,), (3,), (4,)),
                     2: ((0, 2), (1, 3), (0, 3), (2, 4), (1, 4)),
                     3: ((0, 2, 4),)}
 CHARGE_MARKUP = Decimal("2.1")  # practice charge master ≈ 2.1 × Medicare 2025 amount
+# DAYS[n] = n days: the simulation's random delays (all under a year) looked up, not built
+DAYS = tuple(timedelta(days=n) for n in range(366))
 
 
 def charge_master(practice: Practice) -> dict[str, Decimal]:
@@ -111,7 +113,7 @@ class Clinic:
         visit.services = self._services(visit)
         roll = rng.random()
         lag = 0 if roll < 0.6 else (rng.randint(1, 3) if roll < 0.93 else rng.randint(4, 15))
-        visit.note_signed_date = day + timedelta(days=lag)
+        visit.note_signed_date = day + DAYS[lag]
         return visit
 
     # ------------------------------------------------------------------ services

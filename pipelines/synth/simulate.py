@@ -43,7 +43,7 @@ from pipelines.synth.catalog import (
     Denial,
     PayerProfile,
 )
-from pipelines.synth.clinic import Clinic, Episode
+from pipelines.synth.clinic import DAYS, Clinic, Episode
 from pipelines.synth.events import (
     Claim,
     ClaimBatch,
@@ -276,7 +276,7 @@ class ClientSimulation:
                 record(visit(episode, day))
             if episode.attended >= episode.planned_visits or day >= episode.end:
                 if rng.random() < 0.25:
-                    back = day + timedelta(days=rng.randint(30, 150))
+                    back = day + DAYS[rng.randint(30, 150)]
                     heapq.heappush(self.returning, (back, self._next(), episode.patient))
             else:
                 still.append(episode)
@@ -491,7 +491,7 @@ class ClientSimulation:
         payer = submission.payer
         low, high = payer.lag_days
         lag = rng.randint(low, high)
-        ready = day + timedelta(days=lag)
+        ready = day + DAYS[lag]
         state = self.states[submission.claim.claim_id]
         if submission.kind == "resend":  # answered after the original it duplicates
             ready = max(ready, state.original_ready + timedelta(days=1))
@@ -655,7 +655,7 @@ class ClientSimulation:
                                          tuple(claim.lines), claim.billed,
                                          payer_claim_number=remit.payer_claim_number,
                                          other_coverage=claim.secondary)
-                self._due(day + timedelta(days=rng.randint(5, 25)), claim, replacement)
+                self._due(day + DAYS[rng.randint(5, 25)], claim, replacement)
                 return
             self.out.append(leaks.denied_lines_leak("denial_never_reworked", claim,
                                                     sorted(payer_denials), outcome.prices, payer))
@@ -663,11 +663,11 @@ class ClientSimulation:
             state.void_planned = False
             void = Submission(claim, "void", "8", payer, claim.coverage, "P", tuple(claim.lines),
                               claim.billed, payer_claim_number=remit.payer_claim_number)
-            self._due(day + timedelta(days=rng.randint(10, 40)), claim, void)
+            self._due(day + DAYS[rng.randint(10, 40)], claim, void)
             return
         if state.correct_later:
             state.correct_later = False
-            self._queue(payer, day + timedelta(days=rng.randint(20, 60)),
+            self._queue(payer, day + DAYS[rng.randint(20, 60)],
                         PayerItem("correction", claim))
             return
         self._after_insurance_primary(claim, state, remit, day, follow)
@@ -679,7 +679,7 @@ class ClientSimulation:
         if secondary is not None and pr > 0:
             if secondary.crossover:
                 item = PayerItem("crossover", claim, remittance=remit)
-                self._queue(secondary.payer, day + timedelta(days=rng.randint(6, 16)), item)
+                self._queue(secondary.payer, day + DAYS[rng.randint(6, 16)], item)
                 return
             expected = adjudicate_secondary(claim, remit, secondary, "EXPECTED", day).paid
             if expected > 0 and rng.random() < leaks.RATES["secondary_never_sent"]:
@@ -694,7 +694,7 @@ class ClientSimulation:
             submission = Submission(claim, "secondary", "1", secondary.payer, secondary, "S",
                                     tuple(claim.lines), claim.billed, other_coverage=claim.coverage,
                                     prior_payer=prior)
-            self._due(day + timedelta(days=rng.randint(2, 10)), claim, submission)
+            self._due(day + DAYS[rng.randint(2, 10)], claim, submission)
             return
         follow.append((claim, pr))
 
@@ -732,23 +732,23 @@ class ClientSimulation:
             return
         balance = responsibility - state.pos_paid
         if balance < 0:
-            self._later(claim, day + timedelta(days=rng.randint(15, 40)), ("refund", -balance))
+            self._later(claim, day + DAYS[rng.randint(15, 40)], ("refund", -balance))
             return
         if balance == 0:
             return
         if balance < Decimal("5.00"):
-            self._later(claim, day + timedelta(days=rng.randint(30, 60)),
+            self._later(claim, day + DAYS[rng.randint(30, 60)],
                         ("writeoff", balance, "small_balance"))
             return
         roll = rng.random()
         if roll < 0.66:
-            self._later(claim, day + timedelta(days=rng.randint(12, 50)), ("pay", balance))
+            self._later(claim, day + DAYS[rng.randint(12, 50)], ("pay", balance))
         elif roll < 0.78:
             half = money(balance / 2)
-            self._later(claim, day + timedelta(days=rng.randint(12, 40)), ("pay", half))
-            self._later(claim, day + timedelta(days=rng.randint(45, 90)), ("pay", balance - half))
+            self._later(claim, day + DAYS[rng.randint(12, 40)], ("pay", half))
+            self._later(claim, day + DAYS[rng.randint(45, 90)], ("pay", balance - half))
         elif roll < 0.88:
-            self._later(claim, day + timedelta(days=rng.randint(120, 160)),
+            self._later(claim, day + DAYS[rng.randint(120, 160)],
                         ("writeoff", balance, "bad_debt"))
         # else: the patient never pays; the balance stays in patient AR
 
