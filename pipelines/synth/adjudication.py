@@ -60,7 +60,9 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
     dos = claim.service_date
     key = (payer.key, dos.year)
     met = patient.deductible_met.get(key, ZERO)
-    deductible_left = max(ZERO, annual_deductible(payer, plan, dos.year) - met)
+    deductible_left = annual_deductible(payer, plan, dos.year) - met
+    if not deductible_left > ZERO:  # max(ZERO, ...), exactly
+        deductible_left = ZERO
     copay_left = plan.copay if not denied or len(denied) < len(lines) else ZERO
     if (denied and len(denied) == len(lines)
             and next(iter(denied.values())).scope == "not_found"):

@@ -130,7 +130,8 @@ class Clinic:
             codes, bounds, total = pools.get(exclude) or self._pool(exclude)
             if not codes:
                 break
-            code = codes[min(bisect_right(bounds, random() * total), len(codes) - 1)]
+            i = bisect_right(bounds, random() * total)
+            code = codes[i] if i < len(codes) else codes[-1]
             chosen.append(code)
             exclude = (*exclude, code)
         return chosen
@@ -184,7 +185,8 @@ class Clinic:
                 continue
             target = rng.randint(8, 30) if several else rng.randint(20, 45)
             codes.append(code)
-            minutes.append(min(target, caps[code]))
+            cap = caps[code]
+            minutes.append(target if target < cap else cap)
         units = units_by_minutes(tuple(minutes))
         col2 = self._needs_distinct((*untimed, *codes))
         charges, modifiers = self.charges, self._modifiers

@@ -15,7 +15,7 @@ _to_cents = _HALF_UP.quantize
 
 def money(value: Decimal | int | str) -> Decimal:
     """``value`` rounded half-up to cents."""
-    return _to_cents(Decimal(value), CENT)
+    return _to_cents(value if type(value) is Decimal else Decimal(value), CENT)
 
 
 def share(amount: Decimal, fraction: Decimal) -> Decimal:

@@ -462,9 +462,10 @@ class ClientSimulation:
             prices = price_billed_lines(payer, lines, visit.visit_date)
             used = patient.therapy_allowed.get(year, ZERO)
             forget = rng.random() < MISSING_KX_RATE
+            threshold = KX_THRESHOLD[min(max(year, 2025), 2026)]
             for i, (ln, price) in enumerate(zip(lines, prices, strict=True)):
                 used += price.allowed
-                if used > KX_THRESHOLD[min(max(year, 2025), 2026)]:
+                if used > threshold:
                     if forget:
                         flags.setdefault("kx", set()).add(i)
                     else:
