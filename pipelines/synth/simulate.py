@@ -77,6 +77,7 @@ NONE: frozenset[int] = frozenset()
 ONE = Decimal("1")
 CORRECTION_FACTORS = (Decimal("0.90"), Decimal("1.06"))
 UNDERPAY_FACTORS = (Decimal("0.85"), Decimal("0.90"), Decimal("0.93"))
+SMALL_BALANCE = Decimal("5.00")  # a statement balance below this is written off
 INJECTED_DENIALS = (MISSING_KX, MISSING_GO, NCCI_NO_MODIFIER, TIMELY_FILING)
 NEVER_BILLED_RATE = leaks.RATES["visit_never_billed"]
 PAST_FILING_RATE = leaks.RATES["past_filing_limit"]
@@ -387,8 +388,9 @@ class ClientSimulation:
             units = service.units_entered
             if assistant_modifier and service.provider_npi != supervisor:
                 modifiers = (modifiers[0], "CO", *modifiers[1:])
+            charge = service.unit_charge
             line = ClaimLine(f"{claim_id}-{n}", service.service_id, service.code, modifiers,
-                             units, service.unit_charge * units, day, pointers)
+                             units, charge * units if units != 1 else charge, day, pointers)
             lines.append(line)
             if units >= 2 and service.minutes is not None:
                 timed.append(line)
@@ -737,7 +739,7 @@ class ClientSimulation:
             return
         if balance == 0:
             return
-        if balance < Decimal("5.00"):
+        if balance < SMALL_BALANCE:
             self._later(claim, day + DAYS[rng.randint(30, 60)],
                         ("writeoff", balance, "small_balance"))
             return

@@ -225,7 +225,9 @@ class ClientTruth:
         has_denial = False
         adjustments = r.claim_adjustments
         if r.lines:
-            adjustments = [*adjustments, *[a for line in r.lines for a in line.adjustments]]
+            adjustments = list(adjustments)
+            for line in r.lines:
+                adjustments += line.adjustments
         for group, carc, amount in adjustments:
             try:
                 kpi, is_denial, lowers_balance, is_contractual = ROLES[group][carc]
