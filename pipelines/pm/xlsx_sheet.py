@@ -49,6 +49,8 @@ _XML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
 _NEEDS_X_ESCAPE = r"[\x00-\x08\x0B\x0C\x0E-\x1F\r\x{FFFE}\x{FFFF}]|_x[0-9A-Fa-f]{4}_"
 _X_ESCAPE = re.compile(r"[\x00-\x08\x0B\x0C\x0E-\x1F\r]|_(?=x[0-9A-Fa-f]{4}_)")
 _EDGE_SPACE = r"^[ \t\n]|[ \t\n]$"
+# any of the above, or a character to escape: most columns hold none, and are checked once
+_SPECIAL = f'{_NEEDS_X_ESCAPE}|[&<>"]|{_EDGE_SPACE}'
 
 
 class SheetError(ValueError):
@@ -123,9 +125,11 @@ class SheetWriter:
         numbered = frame.with_columns(
             pl.int_range(self.next_row, self.next_row + frame.height).cast(pl.String)
             .alias(_NUMBER))
-        cells = [_cells(frame[name], column_letters(c)) for c, name in enumerate(frame.columns)]
-        xml = pl.concat_str([pl.lit('<row r="'), pl.col(_NUMBER), pl.lit('">'), *cells,
-                             pl.lit("</row>")])
+        parts: list[str | pl.Expr] = ['<row r="', pl.col(_NUMBER), '">']
+        for c, name in enumerate(frame.columns):
+            parts.extend(_cells(frame[name], column_letters(c)))
+        parts.append("</row>")
+        xml = pl.concat_str(_merged_literals(parts))
         # one row per line: the XML as written, quoted nowhere (whitespace between rows)
         numbered.select(xml).write_csv(self._sheet, include_header=False,
                                        quote_style="never")
@@ -140,32 +144,49 @@ class SheetWriter:
 _NUMBER = "__row_number"  # the row number as text, beside the data while its XML is built
 
 
-def _cells(values: pl.Series, letters: str) -> pl.Expr:
-    """One column's cells as XML, ``""`` where the cell is empty."""
+def _cells(values: pl.Series, letters: str) -> list[str | pl.Expr]:
+    """One column's cells as the parts of its XML (text for the fixed parts): a column with a
+    cell on every row as its parts, joined into the row's own; else one expression, ``""``
+    where the cell is empty."""
     col = pl.col(values.name)
-    ref = [pl.lit(f'<c r="{letters}'), pl.col(_NUMBER)]
+    ref: list[str | pl.Expr] = [f'<c r="{letters}', pl.col(_NUMBER)]
     if values.dtype == pl.Date:
         if (values < FIRST_DATE).any():
             raise SheetError(f"column {values.name!r}: {values.min()} is before "
                              f"{FIRST_DATE}, where Excel's day numbers skip its 1900-02-29")
         serial = (col.cast(pl.Int32) + EXCEL_EPOCH_OFFSET).cast(pl.String)
-        cell = pl.concat_str([*ref, pl.lit(f'" s="{DATE}"><v>'), serial, pl.lit("</v></c>")])
+        cell = [*ref, f'" s="{DATE}"><v>', serial, "</v></c>"]
+        every_row = not values.has_nulls()
     elif values.dtype.is_decimal():
-        cell = pl.concat_str([*ref, pl.lit(f'" s="{MONEY}"><v>'), col.cast(pl.String),
-                              pl.lit("</v></c>")])
+        cell = [*ref, f'" s="{MONEY}"><v>', col.cast(pl.String), "</v></c>"]
+        every_row = not values.has_nulls()
     elif values.dtype == pl.String:
-        text = _escaped(values)
-        opening = pl.lit('" t="inlineStr"><is><t>')
-        if values.str.contains(_EDGE_SPACE).any():  # checked per column: rare
+        special = values.str.contains(_SPECIAL).any()
+        text = _escaped(values) if special else col
+        opening: str | pl.Expr = '" t="inlineStr"><is><t>'
+        if special and values.str.contains(_EDGE_SPACE).any():  # checked per column: rare
             opening = (pl.when(text.str.contains(_EDGE_SPACE))
                        .then(pl.lit('" t="inlineStr"><is><t xml:space="preserve">'))
-                       .otherwise(opening))
-        cell = pl.concat_str([*ref, opening, text, pl.lit("</t></is></c>")])
-        if (values == "").any():
-            cell = pl.when(col != "").then(cell)
+                       .otherwise(pl.lit(opening)))
+        cell = [*ref, opening, text, "</t></is></c>"]
+        every_row = not values.has_nulls() and not (values == "").any()
+        if not every_row:
+            return [pl.when(col != "").then(pl.concat_str(_merged_literals(cell)))
+                    .fill_null("")]
     else:
         raise SheetError(f"column {values.name!r}: {values.dtype} is not text, date or money")
-    return cell.fill_null("")
+    return cell if every_row else [pl.concat_str(_merged_literals(cell)).fill_null("")]
+
+
+def _merged_literals(parts: list[str | pl.Expr]) -> list[pl.Expr]:
+    """``parts`` as expressions for ``concat_str``, each run of fixed text one literal."""
+    merged: list[str | pl.Expr] = []
+    for part in parts:
+        if isinstance(part, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += part
+        else:
+            merged.append(part)
+    return [pl.lit(p) if isinstance(p, str) else p for p in merged]
 
 
 def _escaped(values: pl.Series) -> pl.Expr:

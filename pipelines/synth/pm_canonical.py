@@ -65,9 +65,10 @@ def _d(value: date | None) -> str:
 class CsvTable:
     """One CSV file written row by row, as ``csv.writer`` writes it.
 
-    Cells are text. A row whose cells hold no comma is joined directly and buffered; a
-    buffered chunk with no quote or line break either (the usual case) is written as it is,
-    exactly what ``csv.writer`` writes for it. Any other row goes through the writer.
+    Cells are text. Rows are buffered and each chunk joined directly; a chunk whose cells hold
+    no comma, quote or line break (the usual case: its commas are just the separators) is
+    written as it is, exactly what ``csv.writer`` writes for it. Any other chunk goes through
+    the writer.
     """
 
     BUFFER_ROWS = 4096
@@ -77,29 +78,30 @@ class CsvTable:
         self.writer = csv.writer(self.handle, lineterminator="\n")
         self.writer.writerow(columns)
         self.commas = len(columns) - 1
-        self.lines: list[str] = []
+        self.rows: list[tuple[str, ...]] = []
 
     def row(self, cells: tuple[str, ...]) -> None:
-        line = ",".join(cells)
-        if line.count(",") == self.commas:
-            self.lines.append(line)
-            if len(self.lines) >= self.BUFFER_ROWS:
-                self.flush()
-        else:
+        self.rows.append(cells)
+        self.spill()
+
+    def spill(self) -> None:
+        """Flush once the buffer is full (after rows appended to ``rows`` directly)."""
+        if len(self.rows) >= self.BUFFER_ROWS:
             self.flush()
-            self.writer.writerow(cells)
 
     def flush(self) -> None:
-        lines = self.lines
-        if not lines:
+        rows = self.rows
+        if not rows:
             return
-        text = "\n".join(lines)
-        if '"' in text or "\r" in text or text.count("\n") != len(lines) - 1:
-            # a cell to quote; no cell holds a comma, so each line splits back into its cells
-            self.writer.writerows(line.split(",") for line in lines)
+        text = "\n".join(map(",".join, rows))
+        # every row of n cells joins to at least n - 1 commas: the total is exact only when no
+        # cell holds one
+        if (text.count(",") != self.commas * len(rows) or '"' in text or "\r" in text
+                or text.count("\n") != len(rows) - 1):
+            self.writer.writerows(rows)
         else:
             self.handle.write(text + "\n")
-        lines.clear()
+        rows.clear()
 
     def close(self) -> None:
         self.flush()
@@ -201,10 +203,12 @@ class CanonicalPmWriter:
             provider.role, visit.supervising.npi, visit.status, visit.kind,
             "Y" if visit.note_signed_date else "N", iso[visit.note_signed_date]))
         services = self.tables["services"]
+        add_service = services.rows.append
         for s in visit.services:
-            services.row((s.service_id, visit.visit_id, s.code, ";".join(s.modifiers),
-                          "" if s.minutes is None else str(s.minutes), str(s.units_entered),
-                          s.provider_npi))
+            add_service((s.service_id, visit.visit_id, s.code, ";".join(s.modifiers),
+                         "" if s.minutes is None else str(s.minutes), str(s.units_entered),
+                         s.provider_npi))
+        services.spill()
         if visit.status == "attended" and visit.billing != "claim":
             self._unclaimed_charges(visit)
 
@@ -229,6 +233,7 @@ class CanonicalPmWriter:
         """A charge row per line of each original or voided claim (same columns as
         ``_charge``, written here directly: most charges are these)."""
         charges = self.tables["charges"]
+        add_charge = charges.rows.append
         iso = self.iso
         billed = iso[batch.batch_date]
         seq = self.charge_seq
@@ -247,11 +252,12 @@ class CanonicalPmWriter:
             for line in sub.lines:
                 seq += 1
                 charge = line.charge if status == "billed" else -line.charge
-                charges.row((
+                add_charge((
                     f"C{seq:08d}", visit_id, line.service_id, claim_id, line.line_id,
                     iso[line.service_date], posted, billed, line.code, ";".join(line.modifiers),
                     str(line.units), amt(charge), payer_id, status))
         self.charge_seq = seq
+        charges.spill()
 
     def _charge(self, visit_id, service_id, claim_id, line_id, service_date, posted, billed,
                 code, modifiers, units, amount: Decimal, payer_id, status) -> None:
