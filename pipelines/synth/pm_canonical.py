@@ -27,7 +27,6 @@ from pipelines.synth.events import (
 from pipelines.synth.money import fmt, share
 from pipelines.synth.pricing import unit_rate
 from pipelines.synth.reference_data import medicare_fee_schedule
-from pipelines.synth.x12_layout import amt
 
 if TYPE_CHECKING:  # polars is loaded only to convert an export (generate() loads it then)
     import polars as pl
@@ -167,13 +166,13 @@ class CanonicalPmWriter:
     def _payment(self, event: PatientPayment) -> None:
         self.tables["patient_payments"].row(
             (event.payment_id, event.patient.patient_id, event.visit_id or "",
-             event.claim_id or "", self.iso[event.posting_date], amt(event.amount),
+             event.claim_id or "", self.iso[event.posting_date], fmt(event.amount),
              event.method))
 
     def _write_off(self, event: PatientWriteOff) -> None:
         self.tables["adjustments"].row(
             (event.adjustment_id, event.patient.patient_id, event.visit_id or "",
-             event.claim_id or "", self.iso[event.posting_date], amt(event.amount),
+             event.claim_id or "", self.iso[event.posting_date], fmt(event.amount),
              event.reason, "patient"))
 
     def _patient(self, patient: Patient) -> None:
@@ -255,7 +254,7 @@ class CanonicalPmWriter:
                 add_charge((
                     f"C{seq:08d}", visit_id, line.service_id, claim_id, line.line_id,
                     iso[line.service_date], posted, billed, line.code, ";".join(line.modifiers),
-                    str(line.units), amt(charge), payer_id, status))
+                    str(line.units), fmt(charge), payer_id, status))
         self.charge_seq = seq
         charges.spill()
 
@@ -266,7 +265,7 @@ class CanonicalPmWriter:
         self.tables["charges"].row((
             f"C{self.charge_seq:08d}", visit_id, service_id, claim_id, line_id,
             iso[service_date], iso[posted], iso[billed], code, ";".join(modifiers), str(units),
-            amt(amount), payer_id, status))
+            fmt(amount), payer_id, status))
 
     def close(self) -> None:
         for table in self.tables.values():

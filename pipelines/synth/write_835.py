@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from pipelines.synth.catalog import payer_address
 from pipelines.synth.events import PaymentRun, Practice, Remittance
-from pipelines.synth.money import ZERO
-from pipelines.synth.x12_layout import STYLES, amt, cas_segments, d8, interchange
+from pipelines.synth.money import ZERO, fmt
+from pipelines.synth.x12_layout import STYLES, cas_segments, d8, interchange
 
 VERSION = "005010X221A1"
 
@@ -24,10 +24,10 @@ def render(practice: Practice, run: PaymentRun) -> str:
     if total == 0:
         bpr = f"BPR*H*0.00*C*NON************{day}"
     elif payer.payment_method == "ACH":
-        bpr = (f"BPR*I*{amt(total)}*C*ACH*CCP*01*021000089*DA*4401977310*{payer_tin}**01*"
+        bpr = (f"BPR*I*{fmt(total)}*C*ACH*CCP*01*021000089*DA*4401977310*{payer_tin}**01*"
                f"011000138*DA*{practice.tin[::-1]}*{day}")
     else:
-        bpr = f"BPR*C*{amt(total)}*C*CHK************{day}"
+        bpr = f"BPR*C*{fmt(total)}*C*CHK************{day}"
     street, city, state, zip_code = payer_address(payer.key)
     out = [
         bpr,
@@ -50,7 +50,7 @@ def render(practice: Practice, run: PaymentRun) -> str:
             _claim_payment(out, remit, names)
     adjustments = run.provider_adjustments
     for start in range(0, len(adjustments), 6):
-        pairs = "*".join(f"{a.reason}:{a.reference}*{amt(a.amount)}"
+        pairs = "*".join(f"{a.reason}:{a.reference}*{fmt(a.amount)}"
                          for a in adjustments[start:start + 6])
         out.append(f"PLB*{practice.npi}*{run.payment_date.year}1231*{pairs}")
     return interchange(STYLES[payer.x12_style], sender=payer.payer_id,
@@ -100,8 +100,8 @@ def _claim_payment(out: list[str], r: Remittance, names: _Names) -> None:
     claim = r.claim
     status = r.status
     coverage = claim.secondary if status in ("2", "20") else claim.coverage
-    out.append(f"CLP*{claim.claim_id}*{status}*{amt(r.charge)}*{amt(r.paid)}*"
-               f"{amt(r.patient_responsibility)}*{r.payer.filing_indicator}*"
+    out.append(f"CLP*{claim.claim_id}*{status}*{fmt(r.charge)}*{fmt(r.paid)}*"
+               f"{fmt(r.patient_responsibility)}*{r.payer.filing_indicator}*"
                f"{r.payer_claim_number}*11*{r.frequency}")
     if r.claim_adjustments:
         out.append(cas_segments(r.claim_adjustments))
@@ -121,17 +121,17 @@ def _claim_payment(out: list[str], r: Remittance, names: _Names) -> None:
     for lp in r.lines:
         modifiers = lp.modifiers
         procedure = f"HC:{lp.code}:{':'.join(modifiers)}" if modifiers else f"HC:{lp.code}"
-        lines.append(f"SVC*{procedure}*{amt(lp.charge)}*{amt(lp.paid)}**{lp.units}\n"
+        lines.append(f"SVC*{procedure}*{fmt(lp.charge)}*{fmt(lp.paid)}**{lp.units}\n"
                      f"DTM*472*{d8(lp.service_date)}")
         if lp.adjustments:
             lines.append(cas_segments(lp.adjustments))
         if lp.allowed is not None:
             covered += lp.allowed
-            lines.append(f"REF*6R*{lp.line_id}\nAMT*B6*{amt(lp.allowed)}")
+            lines.append(f"REF*6R*{lp.line_id}\nAMT*B6*{fmt(lp.allowed)}")
         else:
             lines.append(f"REF*6R*{lp.line_id}")
         for remark in lp.remarks:
             lines.append(f"LQ*HE*{remark}")
     if status in ("1", "19") and lines:
-        out.append(f"AMT*AU*{amt(covered)}")
+        out.append(f"AMT*AU*{fmt(covered)}")
     out.extend(lines)

@@ -12,7 +12,8 @@ from pipelines.synth.events import (
     Provider,
     Submission,
 )
-from pipelines.synth.x12_layout import STYLES, amt, cas_segments, d8, interchange, segment
+from pipelines.synth.money import fmt
+from pipelines.synth.x12_layout import STYLES, cas_segments, d8, interchange, segment
 
 VERSION = "005010X222A1"
 CLEARINGHOUSES = {
@@ -180,11 +181,11 @@ def _claim(out: list[str], s: Submission, hl: int, parts: _Parts) -> int:
         hl += 1
     else:
         out.append(f"HL*{hl}*1*22*0\n{subscriber}")
-    out.append(f"CLM*{claim.claim_id}*{amt(s.billed)}***11:B:{s.frequency}*Y*A*Y*Y")
+    out.append(f"CLM*{claim.claim_id}*{fmt(s.billed)}***11:B:{s.frequency}*Y*A*Y*Y")
     if claim.visit.initial_treatment:
         out.append(f"DTP*454*D8*{d8(claim.visit.initial_treatment)}")
     if claim.paid_at_desk and s.responsibility == "P":
-        out.append(f"AMT*F5*{amt(claim.paid_at_desk)}")
+        out.append(f"AMT*F5*{fmt(claim.paid_at_desk)}")
     if claim.prior_auth:
         out.append(f"REF*G1*{claim.prior_auth}")
     if s.payer_claim_number:
@@ -196,8 +197,8 @@ def _claim(out: list[str], s: Submission, hl: int, parts: _Parts) -> int:
     if prior is not None:  # secondary claim: the primary's adjudication
         other = prior.coverage
         osub = other.subscriber
-        out.append(f"{_other_subscriber('P', other)}\nAMT*D*{amt(prior.paid)}\n"
-                   f"AMT*EAF*{amt(prior.patient_responsibility)}\nOI***Y***Y\n"
+        out.append(f"{_other_subscriber('P', other)}\nAMT*D*{fmt(prior.paid)}\n"
+                   f"AMT*EAF*{fmt(prior.patient_responsibility)}\nOI***Y***Y\n"
                    f"NM1*IL*1*{osub.last_name}*{osub.first_name}****MI*{other.member_id}\n"
                    f"NM1*PR*2*{other.payer.name}*****PI*{other.payer.payer_id}\n"
                    f"DTP*573*D8*{d8(prior.adjudication_date)}")
@@ -210,12 +211,12 @@ def _claim(out: list[str], s: Submission, hl: int, parts: _Parts) -> int:
     prior_lines = {pl.line_id: pl for pl in prior.lines} if prior else None
     for n, line in enumerate(s.lines, start=1):
         procedure = parts.procedure(line)
-        out.append(f"LX*{n}\nSV1*{procedure}*{amt(line.charge)}*UN*{line.units}***"
+        out.append(f"LX*{n}\nSV1*{procedure}*{fmt(line.charge)}*UN*{line.units}***"
                    f"{parts.pointer(line.dx_pointers)}\nDTP*472*D8*{d8(line.service_date)}\n"
                    f"REF*6R*{line.line_id}")
         if prior_lines is not None and line.line_id in prior_lines:
             pl = prior_lines[line.line_id]
-            out.append(f"SVD*{prior.coverage.payer.payer_id}*{amt(pl.paid)}*{procedure}**"
+            out.append(f"SVD*{prior.coverage.payer.payer_id}*{fmt(pl.paid)}*{procedure}**"
                        f"{pl.units}")
             if pl.adjustments:
                 out.append(cas_segments(pl.adjustments))

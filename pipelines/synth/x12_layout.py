@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+
+from pipelines.synth.money import fmt
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +57,6 @@ class _DateTexts(dict):
 d8 = _DateTexts().__getitem__  # d8(day) -> "CCYYMMDD"
 
 
-def amt(value: Decimal) -> str:
-    """X12 decimal with two places: ``123.45``, ``-5.00``."""
-    text = str(value)  # already so for a Decimal quantised to cents, and 3x faster than format
-    return text if text[-3:-2] == "." else f"{value:.2f}"
-
-
 def segment(*elements: str) -> str:
     """``*``-joined segment without trailing empty elements."""
     parts = list(elements)
@@ -75,15 +70,15 @@ def cas_segments(adjustments) -> str:
     each. ``adjustments`` must not be empty."""
     if len(adjustments) == 1:
         ((group, carc, amount),) = adjustments
-        return f"CAS*{group}*{carc}*{amt(amount)}"
+        return f"CAS*{group}*{carc}*{fmt(amount)}"
     if len(adjustments) > 6:
         return _long_cas_segments(adjustments)
     segments: dict[str, str] = {}
     for group, carc, amount in adjustments:
         if group in segments:
-            segments[group] += f"**{carc}*{amt(amount)}"
+            segments[group] += f"**{carc}*{fmt(amount)}"
         else:
-            segments[group] = f"CAS*{group}*{carc}*{amt(amount)}"
+            segments[group] = f"CAS*{group}*{carc}*{fmt(amount)}"
     return "\n".join(segments.values())
 
 
@@ -91,7 +86,7 @@ def _long_cas_segments(adjustments) -> str:
     """``cas_segments`` when a group may need more than one segment."""
     groups: dict[str, list[str]] = {}
     for group, carc, amount in adjustments:
-        groups.setdefault(group, []).append(f"{carc}*{amt(amount)}")
+        groups.setdefault(group, []).append(f"{carc}*{fmt(amount)}")
     return "\n".join(f"CAS*{group}*" + "**".join(pairs[start:start + 6])
                      for group, pairs in groups.items()
                      for start in range(0, len(pairs), 6))
