@@ -500,9 +500,7 @@ class ClientSimulation:
             ready = max(ready, state.original_ready + timedelta(days=1))
         elif submission.kind == "original":
             state.original_ready = ready
-        state.pending += 1  # _queue, with the state at hand
-        self.payer_queue[payer.key].put(ready, PayerItem(submission.kind, submission.claim,
-                                                          submission))
+        self._queue(payer, ready, PayerItem(submission.kind, submission.claim, submission))
         if (submission.kind == "original" and lag > 24
                 and rng.random() < self.rates[payer.key].duplicate):
             resend = Submission(submission.claim, "resend", "1", payer, submission.coverage, "P",
