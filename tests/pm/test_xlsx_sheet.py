@@ -190,6 +190,73 @@ def test_the_package_is_whole(tmp_path, neuro_tables):
         ElementTree.fromstring(part)
 
 
+# Rows with gaps (an empty cell is no cell): in the first, a middle and the last column,
+# consecutive empties, a row whose only cell is past column A, one in the last column only.
+GAPS = pl.DataFrame({
+    "text": [None, "a2", "a3", "a4", "", "a6", None],
+    "when": [date(2026, 1, 1), None, date(2026, 1, 3), None, None, date(2026, 1, 6), None],
+    "amount": pl.Series([Decimal("1.10"), Decimal("2.20"), Decimal("3.30"), None, Decimal("5.50"),
+                         Decimal("6.60"), None], dtype=pl.Decimal(18, 2)),
+    "code": ["d1", "d2", "d3", "d4", "", "d6", ""],
+    "last": ["e1", "e2", "", "e4", None, "e6", "e7"],
+})
+# rows written one at a time (titles, footers): (values, the text fastexcel reads back)
+GAP_LINES = [(["", "", "Title past A"], [None, None, "Title past A", None, None]),
+             (["Total", "", None, Decimal("11.00"), "x"], ["Total", None, None, "11", "x"]),
+             ([None, "only B"], [None, "only B", None, None, None])]
+
+
+def _write_gaps(path: Path) -> None:
+    with SheetWriter(path, "Report", MONEY_FORMAT, created=datetime(2026, 1, 1),
+                     author="test") as sheet:
+        sheet.row(GAPS.columns, BOLD)
+        sheet.rows(GAPS.head(4))
+        sheet.rows(GAPS.tail(3))  # a second slice: its rows numbered on from the first's
+        for values, _ in GAP_LINES:
+            sheet.row(values)
+
+
+def test_cells_after_gaps_read_back_in_place(tmp_path):
+    path = tmp_path / "gaps.xlsx"
+    _write_gaps(path)
+    typed = pl.read_excel(path, read_options={"header_row": 0, "n_rows": GAPS.height})
+    assert typed.schema == {"text": pl.String, "when": pl.Date, "amount": pl.Float64,
+                            "code": pl.String, "last": pl.String}
+    expected = GAPS.with_columns(pl.col(pl.String).replace("", None),
+                                 pl.col("amount").cast(pl.Float64))
+    assert typed.equals(expected)
+    grid = pl.read_excel(path, has_header=False, read_options={"dtypes": "string"})
+    assert grid.height == 1 + GAPS.height + len(GAP_LINES)
+    lines = [list(r) for r in grid.tail(len(GAP_LINES)).iter_rows()]
+    assert lines == [back for _, back in GAP_LINES]
+
+
+def test_a_cell_carries_its_reference_only_after_a_gap(tmp_path):
+    """Every cell whose left neighbour is absent carries ``r`` (the right one), no other does:
+    the column after the previous cell is implied."""
+    path = tmp_path / "gaps.xlsx"
+    _write_gaps(path)
+    present = [list(range(GAPS.width))]  # the header row
+    present += [[c for c, v in enumerate(row) if v not in (None, "")] for row in GAPS.rows()]
+    present += [[c for c, v in enumerate(values) if v not in (None, "")]
+                for values, _ in GAP_LINES]
+    sheet = ElementTree.fromstring(_parts(path)["xl/worksheets/sheet1.xml"])
+    rows = list(sheet.iter(f"{MAIN}row"))
+    assert [r.get("r") for r in rows] == [str(n) for n in range(1, len(present) + 1)]
+    with_ref = 0
+    for number, (row, columns) in enumerate(zip(rows, present, strict=True), start=1):
+        refs = [c.get("r") for c in row.iter(f"{MAIN}c")]
+        assert len(refs) == len(columns), number
+        previous = -1
+        for ref, column in zip(refs, columns, strict=True):
+            after_gap = column != previous + 1
+            assert ref == (f"{column_letters(column)}{number}" if after_gap else None), \
+                (number, column)
+            with_ref += after_gap
+            previous = column
+    assert with_ref == 8  # one cell after a gap in rows 2, 3, 5, 6, 8, 9, 10 and 11
+
+
 # ---------------------------------------------------------------------------- helpers
 def _write(path: Path, frame: pl.DataFrame, title: list[str] = ()) -> None:
     with SheetWriter(path, "Report", MONEY_FORMAT, created=datetime(2026, 1, 1),
@@ -212,11 +279,11 @@ def _sheet_cells(path: Path) -> dict[str, tuple[str | None, str, str | None]]:
     codes = {f.get("numFmtId"): f.get("formatCode") for f in styles.iter(f"{MAIN}numFmt")}
     xfs = list(styles.find(f"{MAIN}cellXfs"))
     cells = {}
-    for cell in ElementTree.fromstring(parts["xl/worksheets/sheet1.xml"]).iter(f"{MAIN}c"):
+    for ref, cell in _placed_cells(parts["xl/worksheets/sheet1.xml"]):
         xf = xfs[int(cell.get("s", 0))]
         value = cell.find(f"{MAIN}v")
         text = value.text if value is not None else cell.find(f"{MAIN}is/{MAIN}t").text
-        cells[cell.get("r")] = (cell.get("t"), text, codes.get(xf.get("numFmtId")))
+        cells[ref] = (cell.get("t"), text, codes.get(xf.get("numFmtId")))
     return cells
 
 
@@ -225,6 +292,27 @@ def _cell_formats(path: Path) -> dict[str, dict[str, bool]]:
     styles = ElementTree.fromstring(parts["xl/styles.xml"])
     fonts = list(styles.find(f"{MAIN}fonts"))
     xfs = list(styles.find(f"{MAIN}cellXfs"))
-    sheet = ElementTree.fromstring(parts["xl/worksheets/sheet1.xml"])
-    return {c.get("r"): {"bold": fonts[int(xfs[int(c.get("s", 0))].get("fontId"))]
-                         .find(f"{MAIN}b") is not None} for c in sheet.iter(f"{MAIN}c")}
+    return {ref: {"bold": fonts[int(xfs[int(c.get("s", 0))].get("fontId"))]
+                  .find(f"{MAIN}b") is not None}
+            for ref, c in _placed_cells(parts["xl/worksheets/sheet1.xml"])}
+
+
+def _placed_cells(sheet_xml: bytes) -> list[tuple[str, ElementTree.Element]]:
+    """(reference, cell) of every cell, a cell without ``r`` placed as ECMA-376 places it:
+    in the column after the previous cell of its row (column A for a row's first cell)."""
+    placed = []
+    for row in ElementTree.fromstring(sheet_xml).iter(f"{MAIN}row"):
+        column = -1
+        for cell in row.iter(f"{MAIN}c"):
+            ref = cell.get("r")
+            column = _column_index(ref) if ref else column + 1
+            placed.append((ref or f"{column_letters(column)}{row.get('r')}", cell))
+    return placed
+
+
+def _column_index(ref: str) -> int:
+    """0-based column of a cell reference ("C7" -> 2, "AA1" -> 26)."""
+    index = 0
+    for char in ref.rstrip("0123456789"):
+        index = index * 26 + ord(char) - 64
+    return index - 1
