@@ -95,49 +95,38 @@ def generate(out: Path, *, seed: int, clients: int = 2, months: int = 12,
 
 
 def _in_parallel(jobs: list[tuple], workers: int) -> list[ClientResult]:
-    """Clients in a pool of worker processes; their PM exports converted as they finish.
+    """Clients in a pool of worker processes, then their PM exports converted, by the pool too.
 
-    A workbook conversion is the longest (about a third of its client's simulation), so it is
-    a task for the pool (a waiting one goes to the next free worker before another client
-    starts). A CSV conversion is short: this process, otherwise idle, does it while the workers
-    run, and loads the PM writer (polars) once a core is free. The clients whose conversion
-    costs most are simulated first, so that no long conversion runs alone at the end.
+    A client's simulation cannot be split, so the pool gets one task per worker at a time:
+    the next client while any is left, longest first (those whose export takes longest to
+    convert), then the waiting conversions, longest first. The conversions, kept for the end,
+    fill the cores that the last clients leave idle, and the shortest of them end the run.
     """
     out = jobs[0][0]
     clients = sorted(jobs, key=_work_ahead, reverse=True)
-    workbooks: list[tuple[int, ClientResult]] = []
-    here: list[tuple[int, ClientResult]] = []
+    conversions: list[tuple[int, ClientResult]] = []
     done: dict[int, ClientResult] = {}
-    profiles = [pm_export_of(template_of(job[2]))[0] for job in jobs]
-    writer_needed = any(p != "canonical" and not _converted_in_pool(p) for p in profiles)
-    context = _worker_context()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context()) as pool:
         running: dict = {}
-        while clients or workbooks or here or running:
-            while len(running) < workers and (workbooks or clients):
-                if workbooks:
-                    index, result = workbooks.pop(0)
-                    running[pool.submit(_finish_pm, out, result)] = (index, False)
-                else:
+        while clients or conversions or running:
+            while len(running) < workers and (clients or conversions):
+                if clients:
                     job = clients.pop(0)
                     running[pool.submit(_generate_client, job)] = (job[2], True)
-            if here:  # the workers are busy meanwhile
-                index, result = here.pop(0)
-                done[index] = _finish_pm(out, result)
-                continue
-            if writer_needed and len(running) < workers:  # on a core no worker needs
-                _pm_writer()
-                writer_needed = False
+                else:
+                    index, result = conversions.pop(0)
+                    running[pool.submit(_finish_pm, out, result)] = (index, False)
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 index, generated = running.pop(future)
                 result = future.result()
-                if not generated:
+                if generated and _conversion_cost(result.pm_profile):
+                    conversions.append((index, result))
+                    conversions.sort(key=lambda c: -_conversion_cost(c[1].pm_profile))
+                elif generated:  # nothing to convert (canonical): count its files
+                    done[index] = _finish_pm(out, result)
+                else:
                     done[index] = result
-                elif _converted_in_pool(result.pm_profile):
-                    workbooks.append((index, result))
-                else:  # a CSV conversion, or none (canonical): counted here
-                    here.append((index, result))
     return [done[job[2]] for job in jobs]
 
 
@@ -145,8 +134,7 @@ def _worker_context():
     """Fork (each worker starts with this process's modules) unless polars is loaded here:
     the workers run polars, whose thread pool does not survive a fork of a process that has
     used it (a test run, a notebook). Then a fork server that has imported the generator, not
-    polars, starts them. (The pool forks all its workers at once, before this process loads
-    polars for its own conversions.)"""
+    polars, starts them. (The generator itself never loads polars in this process.)"""
     if "polars" not in sys.modules:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
@@ -155,19 +143,18 @@ def _worker_context():
 
 
 # Relative cost of converting a practice's canonical PM CSVs to its export profile: a
-# workbook costs most (4 CPU-s at 100,000 claims, a CSV profile about 1.2), and goes to the pool.
+# workbook costs most (4 CPU-s at 100,000 claims, a CSV profile about 1.2); canonical is none.
 CONVERSION_COST = {"canonical": 0, "visit_billing": 1, "charge_detail": 2}
 
 
-def _converted_in_pool(profile: str) -> bool:
-    """Whether this profile's exports are converted by a worker (a workbook), not the parent."""
-    return CONVERSION_COST.get(profile, 1) > 1
+def _conversion_cost(profile: str) -> int:
+    return CONVERSION_COST.get(profile, 1)
 
 
 def _work_ahead(job) -> tuple[int, int]:
     """Sort key: clients whose PM export takes longest to convert first, then by index."""
     index = job[2]
-    return CONVERSION_COST.get(pm_export_of(template_of(index))[0], 1), -index
+    return _conversion_cost(pm_export_of(template_of(index))[0]), -index
 
 
 def _pm_writer():
