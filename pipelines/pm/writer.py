@@ -328,8 +328,9 @@ def _write_csv(path: Path, file: FileSpec, slices: Iterable[pl.DataFrame],
             if len(header) == 1:  # csv quotes a lone empty cell; keep its rules for that case
                 out.writerows(texts.iter_rows())
             elif texts.height:
-                handle.write(texts.write_csv(include_header=False, line_terminator="\n",
-                                             quote_style="necessary"))
+                handle.flush()  # polars writes the rows' bytes after what csv has written
+                texts.write_csv(handle.buffer, include_header=False, line_terminator="\n",
+                                quote_style="necessary")
         if file.footer:
             out.writerow([format_money(cell, profile) if isinstance(cell, Decimal) else cell
                           for cell in footer.cells()])
