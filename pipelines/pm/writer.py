@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.pm.profiles import ColumnSpec, FileSpec, Profile, TableSpec, get_profile
+from pipelines.pm.profiles import ColumnSpec, FileSpec, Profile, TableSpec, get_profile, slotted
 from pipelines.pm.tables import PARENTS, TABLES, canonical_schema, empty_frame
 from pipelines.pm.xlsx_sheet import BOLD, SheetWriter
 
@@ -58,7 +58,7 @@ def _canonical(frame: pl.DataFrame | None, table: str) -> pl.DataFrame:
 
 
 # ---------------------------------------------------------------------------- rows of a file
-SLICE_ROWS = 20_000  # rows of the file's first table rendered at a time
+SLICE_ROWS = 20_000  # rows of the file rendered at a time
 
 
 def render_file(frames: dict[str, pl.DataFrame], profile: Profile,
@@ -70,37 +70,48 @@ def render_file(frames: dict[str, pl.DataFrame], profile: Profile,
 
 def render_slices(frames: dict[str, pl.DataFrame], profile: Profile, file: FileSpec,
                   rows_per_slice: int | None = None) -> Iterator[pl.DataFrame]:
-    """The file's rows (as ``render_file``), a slice of its first table's rows at a time, so
-    that memory follows the slice, not the file; the first slice may be empty.
+    """The file's rows (as ``render_file``), a slice of them at a time, so that memory
+    follows the slice, not the file; the first slice may be empty.
 
-    Column by column over the joined tables: a value that is the same on many rows (a code, a
-    date, an amount) is converted once. Where several fields write the same header (a visit's
-    id on each of its service slots), the first non-empty value in layout order is written and
-    every other one must equal it.
+    Each table's values are converted once (``_table_cells``: a code, a date or an amount
+    that recurs is converted once); the joins are planned once, as row numbers
+    (``_join_plan``); a slice gathers its cells from each table. Where several fields write
+    the same header (a visit's id on each of its service slots), the first non-empty value in
+    layout order is written and every other one must equal it.
     """
-    root, children = _join_plan(frames, file)
-    rows_per_slice = rows_per_slice or SLICE_ROWS
-    for offset in range(0, max(root.height, 1), rows_per_slice):
-        rows = root.slice(offset, rows_per_slice)
-        for key, child, child_key, coalesce in children:  # left joins keep the row order
-            child = child.filter(pl.col(child_key).is_in(rows[key].implode()))
-            rows = rows.join(child, left_on=key, right_on=child_key, how="left",
-                             coalesce=coalesce)
-        yield _render_rows(rows, file)
-
-
-def _render_rows(rows: pl.DataFrame, file: FileSpec) -> pl.DataFrame:
-    sources: dict[str, list[tuple[str, pl.Series]]] = {h: [] for h in file.headers()}
+    plan = _join_plan(frames, file)
+    cells = {}  # per plan column: the table's cells, and (header, field, cell column) of each
     for table_name, spec in file.tables.items():
+        values, fields = _table_cells(frames[table_name], table_name, spec)
         for slot in spec.slots():
-            prefix = f"{table_name}#{slot}." if spec.repeat else f"{table_name}."
-            for field_name, column in spec.columns.items():
-                for header, values in _cells(column, spec, field_name, rows, prefix, slot,
-                                             table_name):
-                    sources[header].append((field_name, values))
-    columns = [_one_value(file, header, found, rows.height)
-               for header, found in sources.items()]
-    return pl.DataFrame(columns, height=rows.height) if columns else pl.DataFrame()
+            cells[f"{table_name}#{slot}" if spec.repeat else table_name] = (
+                values, [(slotted(header, slot), *rest) for header, *rest in fields])
+    headers = file.headers()
+    rows_per_slice = rows_per_slice or SLICE_ROWS
+    for offset in range(0, max(plan.height, 1), rows_per_slice):
+        at = plan.slice(offset, rows_per_slice)
+        sources: dict[str, list[tuple[str, pl.Series]]] = {h: [] for h in headers}
+        for name, (values, fields) in cells.items():
+            rows = values[at[name]]
+            for header, field_name, column in fields:
+                sources[header].append((field_name, rows[column]))
+        columns = [_one_value(file, header, found, at.height)
+                   for header, found in sources.items()]
+        yield pl.DataFrame(columns, height=at.height) if columns else pl.DataFrame()
+
+
+def _table_cells(frame: pl.DataFrame, table_name: str, spec: TableSpec
+                 ) -> tuple[pl.DataFrame, list[tuple[str, str, str]]]:
+    """Every cell value the table writes, converted for all its rows at once, and for each
+    column of them (header, field, column); a slot's headers still hold ``{n}``."""
+    columns, fields = [], []
+    for field_name, column in spec.columns.items():
+        for i, (header, values) in enumerate(_cells(column, spec, field_name, frame,
+                                                    table_name)):
+            columns.append(values.alias(f"{field_name}.{i}"))
+            fields.append((header, field_name, f"{field_name}.{i}"))
+    # one chunk per column: a slice gathers rows from anywhere in it
+    return pl.DataFrame(columns, height=frame.height).rechunk(), fields
 
 
 def _one_value(file: FileSpec, header: str, found: list[tuple[str, pl.Series]],
@@ -116,63 +127,66 @@ def _one_value(file: FileSpec, header: str, found: list[tuple[str, pl.Series]],
     return merged.alias(header)
 
 
-def _join_plan(frames: dict[str, pl.DataFrame], file: FileSpec
-               ) -> tuple[pl.DataFrame, list[tuple[str, pl.DataFrame, str, bool]]]:
-    """The file's first table (its rows in key order, columns prefixed) and, for each other
-    table, the join that hangs it on its parent: (row key, child rows, child key, coalesce).
-    A table with numbered slots is one row per parent."""
+def _join_plan(frames: dict[str, pl.DataFrame], file: FileSpec) -> pl.DataFrame:
+    """The file's rows as row numbers into its tables: one column per table (per slot of a
+    table with numbered slots: "services#2"), null where a row has none.
+
+    The first table gives one row each, in key order; every other table hangs on its parent
+    (a left join: several rows under one parent in key order), a table with numbered slots
+    one row per parent. Only keys and row numbers are joined.
+    """
     names = list(file.tables)
     root = next(t for t in names if PARENTS.get(t, (None,))[0] not in names)
+    plan = _in_key_order(frames[root], root).select(root)
     placed = [root]
-    children = []
     while len(placed) < len(names):
         child = next(t for t in names if t not in placed and PARENTS.get(t, (None,))[0] in placed)
         parent, column = PARENTS[child]
-        child_frame = frames[child]
-        orphans = child_frame.filter(~pl.col(column).is_in(frames[parent][column].implode()))
-        if orphans.height:
-            raise WriterError(f"{file.file_name}: {orphans.height} {child} rows have no "
+        links = _in_key_order(frames[child], child, column).join(
+            frames[parent].select(column).with_row_index(parent), on=column, how="left",
+            maintain_order="left")
+        orphans = links.filter(pl.col(parent).is_null() & pl.col(column).is_not_null()).height
+        if orphans:
+            raise WriterError(f"{file.file_name}: {orphans} {child} rows have no "
                               f"{parent} row to sit on")
-        if file.tables[child].repeat:
-            children.append((f"{parent}.{column}",
-                             _slots(child_frame, child, column, file.tables[child]),
-                             f"_{column}", True))
+        spec = file.tables[child]
+        if spec.repeat:
+            plan = plan.join(_slots(links, child, parent, column, spec), on=parent, how="left",
+                             maintain_order="left")
         else:
-            children.append((f"{parent}.{column}", _prefixed(child_frame, child),
-                             f"{child}.{column}", False))
+            plan = plan.join(links.select(parent, child), on=parent, how="left",
+                             maintain_order="left_right")
         placed.append(child)
-    return _prefixed(frames[root], root), children
+    return plan
 
 
-def _prefixed(frame: pl.DataFrame, table: str) -> pl.DataFrame:
+def _in_key_order(frame: pl.DataFrame, table: str, *columns: str) -> pl.DataFrame:
+    """The table's row numbers (column ``table``) in key order, beside ``columns``."""
     key = list(TABLES[table].key)
-    return frame.sort(key, nulls_last=True).rename({c: f"{table}.{c}" for c in frame.columns})
+    return (frame.select(list(dict.fromkeys([*key, *columns]))).with_row_index(table)
+            .sort(key, nulls_last=True).select(table, *columns))
 
 
-def _slots(frame: pl.DataFrame, table: str, column: str, spec: TableSpec) -> pl.DataFrame:
-    """One row per parent, the children spread over numbered slots in key order."""
-    ordered = frame.sort(list(TABLES[table].key)).with_columns(
-        _slot=pl.int_range(1, pl.len() + 1).over(column))
-    most = ordered["_slot"].max() or 0
+def _slots(links: pl.DataFrame, table: str, parent: str, column: str,
+           spec: TableSpec) -> pl.DataFrame:
+    """Per parent row, the row numbers of its ``table`` rows in slots 1, 2, ... (``links``:
+    the rows in key order beside their parent's row number)."""
+    per_parent = links.group_by(parent, maintain_order=True).agg(pl.col(table))
+    most = per_parent[table].list.len().max() or 0
     if most > (spec.repeat or 1):
         raise WriterError(f"{table}: a {column} has {most} rows, the layout has "
                           f"{spec.repeat} slots")
-    wide = ordered.select(pl.col(column).alias(f"_{column}")).unique(maintain_order=True)
-    for n in range(1, (spec.repeat or 1) + 1):
-        slot = ordered.filter(pl.col("_slot") == n).drop("_slot")
-        slot = slot.rename({c: f"{table}#{n}.{c}" for c in slot.columns})
-        wide = wide.join(slot, left_on=f"_{column}", right_on=f"{table}#{n}.{column}",
-                         how="left", coalesce=False)
-    return wide
+    return per_parent.select(parent, *[pl.col(table).list.get(n - 1, null_on_oob=True)
+                                       .alias(f"{table}#{n}") for n in spec.slots()])
 
 
 # ---------------------------------------------------------------------------- one column
-def _cells(column: ColumnSpec, spec: TableSpec, field_name: str, rows: pl.DataFrame,
-           prefix: str, slot: int | None, table_name: str) -> list[tuple[str, pl.Series]]:
+def _cells(column: ColumnSpec, spec: TableSpec, field_name: str, frame: pl.DataFrame,
+           table_name: str) -> list[tuple[str, pl.Series]]:
     """(header, values) that one field writes: none, one, or several headers."""
     if column.template is not None:
         return []
-    value = rows[prefix + field_name]
+    value = frame[field_name]
     if column.value is not None:
         found = _per_value(value, str, pl.String)
         if (found.is_not_null() & (found != column.value)).any():
@@ -185,14 +199,14 @@ def _cells(column: ColumnSpec, spec: TableSpec, field_name: str, rows: pl.DataFr
         if (codes.list.len() > len(column.columns)).any():
             raise WriterError(f"{table_name}.{field_name}: more values than columns")
         return [(header, codes.list.get(i, null_on_oob=True))
-                for i, header in enumerate(column.headers(slot))]
-    (header,) = column.headers(slot)
+                for i, header in enumerate(column.headers())]
+    (header,) = column.headers()
     if column.split is not None:
         parts = sorted((c.part, n) for n, c in spec.columns.items()
                        if c.column == column.column and c.split == column.split)
         if parts[0][1] != field_name:
             return []  # the first part's field writes the joined cell
-        texts = [_per_value(rows[prefix + n], str, pl.String) for _, n in parts]
+        texts = [_per_value(frame[n], str, pl.String) for _, n in parts]
         joined = pl.select(pl.when(pl.any_horizontal([t.is_not_null() for t in texts]))
                            .then(pl.concat_str([t.fill_null("") for t in texts],
                                                separator=column.split))).to_series()
@@ -314,8 +328,9 @@ def _write_csv(path: Path, file: FileSpec, slices: Iterable[pl.DataFrame],
             if len(header) == 1:  # csv quotes a lone empty cell; keep its rules for that case
                 out.writerows(texts.iter_rows())
             elif texts.height:
-                handle.write(texts.write_csv(include_header=False, line_terminator="\n",
-                                             quote_style="necessary"))
+                handle.flush()  # polars writes the rows' bytes after what csv has written
+                texts.write_csv(handle.buffer, include_header=False, line_terminator="\n",
+                                quote_style="necessary")
         if file.footer:
             out.writerow([format_money(cell, profile) if isinstance(cell, Decimal) else cell
                           for cell in footer.cells()])

@@ -281,20 +281,11 @@ def read_tables(folder: Path) -> dict[str, pl.DataFrame]:
     """
     import polars as pl
 
-    from pipelines.pm.tables import TABLES
+    from pipelines.pm.tables import canonical_schema
 
     tables = {}
     for name in COLUMNS:
-        frame = pl.read_csv(folder / f"{name}.csv", infer_schema=False)
-        tables[name] = frame.select(_typed(field.name, field.kind, field.dtype)
-                                    for field in TABLES[name].fields)
+        schema = canonical_schema(name)  # dates and amounts parsed by the CSV reader
+        frame = pl.read_csv(folder / f"{name}.csv", schema_overrides=schema, infer_schema=False)
+        tables[name] = frame.select(list(schema))
     return tables
-
-
-def _typed(name: str, kind: str, dtype: pl.DataType) -> pl.Expr:
-    import polars as pl
-
-    column = pl.col(name)
-    if kind == "date":
-        return column.str.to_date("%Y-%m-%d")
-    return column.cast(dtype)

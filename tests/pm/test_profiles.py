@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from pipelines.pm import writer
 from pipelines.pm.detect import candidates, header_row_index, match_header
 from pipelines.pm.normalize import SOURCE_ROW, normalize
 from pipelines.pm.profiles import ProfileError, load_profile, profiles
@@ -100,6 +102,26 @@ def test_a_new_format_is_just_a_yaml_file(tmp_path):
     row = result.tables["fee_schedule"].row(0, named=True)
     assert (row["procedure_code"], str(row["unit_price"]), str(row["effective_from"])) == \
         ("97110", "1010.00", "2026-02-01")
+
+
+def test_a_csv_report_has_its_title_above_and_its_total_below_the_rows(tmp_path, monkeypatch):
+    (tmp_path / "report.yml").write_text(
+        "name: report\nlabel: Fee report\ndate_formats: ['%m/%d/%Y']\n"
+        "money: {symbol: '$', thousands: true, negative: parentheses}\nfiles:\n"
+        "  - role: fees\n    file_name: fees.csv\n    title: [Fee Report]\n"
+        "    footer: Total\n    tables:\n      fee_schedule:\n"
+        "        columns: {procedure_code: Code, unit_price: Price, effective_from: From}\n")
+    fees = pl.DataFrame({"procedure_code": ["97530", "97110", "97112"],
+                         "unit_price": ["30.25", "1010.00", "-5.00"],
+                         "effective_from": [date(2026, 2, 1)] * 3}).with_columns(
+        pl.col("unit_price").cast(pl.Decimal(18, 2)))
+    monkeypatch.setattr(writer, "SLICE_ROWS", 2)  # the rows in two slices
+    (path,) = write_export({"fee_schedule": fees}, load_profile(tmp_path / "report.yml"),
+                           tmp_path / "out")
+    assert path.read_text() == (
+        "Fee Report\nCode,Price,From\n"
+        '97110,"$1,010.00",02/01/2026\n97112,($5.00),02/01/2026\n97530,$30.25,02/01/2026\n'
+        'Total (3 rows),"$1,035.25",\n')
 
 
 @pytest.mark.parametrize(("body", "problem"), [
