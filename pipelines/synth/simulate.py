@@ -172,6 +172,7 @@ class PayerRates:
 
 
 POINTERS = {n: tuple(range(1, n + 1)) for n in range(13)}  # diagnosis pointers of n codes
+LINE_SUFFIXES = tuple(f"-{n}" for n in range(100))  # line id = claim id + "-n" (n = 1, 2, ...)
 ASSISTANT_MODIFIER_KINDS = ("medicare", "medicare_advantage")  # CO on assistant lines
 
 
@@ -212,7 +213,7 @@ class ClientSimulation:
                                        plan.coinsurance == 0 and plan.deductible == 0
                                        and plan.copay == 0)
                             for payer in PAYERS.values() for plan in payer.plans}
-        self.month_codes: dict[date, str] = {}  # service date -> YYMM of the claim id
+        self.claim_prefixes: dict[date, str] = {}  # service date -> claim id up to YYMM
         self.icn_days: dict[tuple[str, date], str] = {}  # (payer, day) -> ICN prefix
 
     # ================================================================= driver
@@ -318,7 +319,7 @@ class ClientSimulation:
                          amount: Decimal, method: str) -> None:
         self.payment_seq += 1
         patient = visit.patient
-        self.out.append(PatientPayment(f"PP{self.payment_seq:07d}", day, patient,
+        self.out.append(PatientPayment("PP" + str(self.payment_seq).zfill(7), day, patient,
                                        visit.visit_id if visit else None, claim_id, amount,
                                        method))
         if claim_id is None:
@@ -370,10 +371,10 @@ class ClientSimulation:
             return None
         self.claim_seq += 1
         day = visit.visit_date
-        month = self.month_codes.get(day)
-        if month is None:
-            month = self.month_codes[day] = f"{day:%y%m}"
-        claim_id = f"{self.practice.claim_prefix}{month}{self.claim_seq:07d}"
+        prefix = self.claim_prefixes.get(day)
+        if prefix is None:
+            prefix = self.claim_prefixes[day] = f"{self.practice.claim_prefix}{day:%y%m}"
+        claim_id = prefix + str(self.claim_seq).zfill(7)  # cheaper than f"{n:07d}"
         lines = []
         timed: list[ClaimLine] = []  # timed lines of 2+ units
         short_units = False
@@ -389,8 +390,9 @@ class ClientSimulation:
             if assistant_modifier and service.provider_npi != supervisor:
                 modifiers = (modifiers[0], "CO", *modifiers[1:])
             charge = service.unit_charge
-            line = ClaimLine(f"{claim_id}-{n}", service.service_id, service.code, modifiers,
-                             units, charge * units if units != 1 else charge, day, pointers)
+            line = ClaimLine(claim_id + LINE_SUFFIXES[n], service.service_id, service.code,
+                             modifiers, units, charge * units if units != 1 else charge, day,
+                             pointers)
             lines.append(line)
             if units >= 2 and service.minutes is not None:
                 timed.append(line)
@@ -534,7 +536,7 @@ class ClientSimulation:
             prefix = self.icn_days[key, day] = (
                 f"{payer.payer_id[:2]}{day:%y}{day.timetuple().tm_yday:03d}"
                 f"{self.practice.claim_prefix[-2:]}")
-        return f"{prefix}{seq:07d}"
+        return prefix + str(seq).zfill(7)
 
     def _payment_run(self, payer: PayerProfile, day: date) -> None:
         queue = self.payer_queue.get(payer.key)
@@ -767,7 +769,7 @@ class ClientSimulation:
                 self._patient_payment(day, claim.visit, claim.claim_id, -action[1], "refund")
             else:
                 self.writeoff_seq += 1
-                self.out.append(PatientWriteOff(f"WO{self.writeoff_seq:07d}", day, claim.patient,
-                                                claim.visit.visit_id, claim.claim_id, action[1],
-                                                action[2]))
+                self.out.append(PatientWriteOff("WO" + str(self.writeoff_seq).zfill(7), day,
+                                                claim.patient, claim.visit.visit_id,
+                                                claim.claim_id, action[1], action[2]))
             self._done(claim)
