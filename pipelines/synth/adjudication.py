@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from pipelines.synth.catalog import SEQUESTRATION, Denial, PayerProfile
+from pipelines.synth.catalog import PART_B_DEDUCTIBLE, SEQUESTRATION, Denial, PayerProfile
 from pipelines.synth.events import Claim, ClaimLine, Coverage, LinePayment, Remittance
 from pipelines.synth.money import ZERO, share
-from pipelines.synth.pricing import ONE, LinePrice, annual_deductible, price_billed_lines
+from pipelines.synth.pricing import ONE, LinePrice, price_billed_lines
 
 
 @dataclass(slots=True)
@@ -57,12 +57,16 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
     payer = coverage.payer
     plan = coverage.plan
     patient = claim.patient
-    dos = claim.service_date
-    key = (payer.key, dos.year)
-    met = patient.deductible_met.get(key, ZERO)
-    deductible_left = annual_deductible(payer, plan, dos.year) - met
-    if not deductible_left > ZERO:  # max(ZERO, ...), exactly
-        deductible_left = ZERO
+    medicare, sequestration = payer.kind == "medicare", payer.sequestration
+    year = claim.service_date.year
+    annual = PART_B_DEDUCTIBLE[min(max(year, 2025), 2026)] if medicare else plan.deductible
+    deductible_left = met = ZERO
+    if annual:
+        key = (payer.key, year)
+        met = patient.deductible_met.get(key, ZERO)
+        deductible_left = annual - met
+        if not deductible_left > ZERO:  # max(ZERO, ...), exactly
+            deductible_left = ZERO
     copay_left = plan.copay if not denied or len(denied) < len(lines) else ZERO
     if (denied and len(denied) == len(lines)
             and next(iter(denied.values())).scope == "not_found"):
@@ -71,7 +75,6 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
     underpaid: dict[int, Decimal] = {}
     pr = paid = charge = ZERO
     scaled = price_factor != 1
-    medicare, sequestration = payer.kind == "medicare", payer.sequestration
     coinsurance_rate = plan.coinsurance
     kept = ONE - coinsurance_rate
     for i, line in enumerate(lines):
@@ -93,20 +96,30 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
             underpaid[i] = allowed - paid_allowed
             full, allowed = full - underpaid[i], paid_allowed
         # the allowed amount split: deductible first, then copay, then coinsurance of the
-        # rest; Medicare also keeps its 2 % sequestration (the five parts add up to allowed)
-        deductible = allowed if allowed < deductible_left else deductible_left
-        rest = allowed - deductible
-        copay = rest if rest < copay_left else copay_left
-        rest -= copay
+        # rest; Medicare also keeps its 2 % sequestration (the five parts add up to allowed).
+        # A part with nothing left to take is skipped: every amount here is in cents, so
+        # x - 0.00 is x itself.
+        rest = allowed
+        deductible = copay = ZERO
+        if deductible_left:
+            deductible = allowed if allowed < deductible_left else deductible_left
+            rest = allowed - deductible
+        if copay_left:
+            copay = rest if rest < copay_left else copay_left
+            rest -= copay
+        seq = ZERO
         if medicare:
             before = share(rest, kept)
             coinsurance = rest - before
-            seq = share(before, SEQUESTRATION) if sequestration else ZERO
+            if sequestration:
+                seq = share(before, SEQUESTRATION)
             line_paid = before - seq
-        else:
-            coinsurance = share(rest, coinsurance_rate) if coinsurance_rate else ZERO
-            seq = ZERO
+        elif coinsurance_rate:
+            coinsurance = share(rest, coinsurance_rate)
             line_paid = rest - coinsurance
+        else:
+            coinsurance = ZERO
+            line_paid = rest
         adjs: list[tuple[str, str, Decimal]] = []
         contractual = line_charge - full
         if contractual:
@@ -116,19 +129,22 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
         if deductible:
             deductible_left -= deductible
             met += deductible
+            pr += deductible
             adjs.append(("PR", "1", deductible))
         if coinsurance:
+            pr += coinsurance
             adjs.append(("PR", "2", coinsurance))
         if copay:
             copay_left -= copay
+            pr += copay
             adjs.append(("PR", "3", copay))
         if seq:
             adjs.append(("CO", "253", seq))
-        pr += deductible + coinsurance + copay
         paid += line_paid
         payments.append(LinePayment(line.line_id, line.code, line.modifiers, line_charge,
                                     line_paid, line.units, line.service_date, allowed, adjs))
-    patient.deductible_met[key] = met
+    if annual:
+        patient.deductible_met[key] = met
     status = "19" if crossover is not None and pr > 0 else "1"
     remit = Remittance(claim, payer, status, charge, paid, pr, icn, frequency, [], payments,
                        received, crossover if status == "19" else None)

@@ -16,13 +16,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
 
-from pipelines.synth.catalog import (
-    ASSISTANT_SHARE,
-    PART_B_DEDUCTIBLE,
-    PAYERS,
-    PayerProfile,
-    PlanDesign,
-)
+from pipelines.synth.catalog import ASSISTANT_SHARE, PAYERS, PayerProfile
 from pipelines.synth.money import money, share
 from pipelines.synth.reference_data import medicare_fee_schedule
 
@@ -112,8 +106,3 @@ def _unit_rates(payer_key: str, year: int) -> dict[str, tuple[Decimal, Decimal]]
     return {code: (share(fee.amount, share_of_medicare), share(fee.mppr_amount, share_of_medicare))
             for code, fee in medicare_fee_schedule(year).items()}
 
-
-def annual_deductible(payer: PayerProfile, plan: PlanDesign, year: int) -> Decimal:
-    if payer.kind == "medicare":
-        return PART_B_DEDUCTIBLE[min(max(year, 2025), 2026)]
-    return plan.deductible
