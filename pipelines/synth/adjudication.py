@@ -6,7 +6,6 @@ per claim CLP03 − CLP04 = Σ claim CAS + Σ line CAS, CLP05 = Σ PR adjustment
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -14,14 +13,6 @@ from pipelines.synth.catalog import PART_B_DEDUCTIBLE, SEQUESTRATION, Denial, Pa
 from pipelines.synth.events import Claim, ClaimLine, Coverage, LinePayment, Remittance
 from pipelines.synth.money import ZERO, share
 from pipelines.synth.pricing import ONE, LinePrice, price_billed_lines
-
-
-@dataclass(slots=True)
-class Outcome:
-    remittance: Remittance
-    prices: list[LinePrice]
-    denied: dict[int, Denial]  # line index → why
-    underpaid: dict[int, Decimal]  # line index → contract allowed − allowed paid
 
 
 def _negate_adjustments(adjs):
@@ -46,8 +37,10 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
                        icn: str, frequency: str, received: date,
                        denied: dict[int, Denial], price_factor: Decimal,
                        underpay: dict[int, Decimal], crossover: Coverage | None,
-                       prices: tuple[LinePrice, ...]) -> Outcome:
-    """Pay ``lines``, priced at ``prices`` (``price_billed_lines``), as the primary payer would.
+                       prices: tuple[LinePrice, ...]) -> tuple[Remittance, dict[int, Decimal]]:
+    """Pay ``lines``, priced at ``prices`` (``price_billed_lines``), as the primary payer would;
+    returns the remittance and the underpaid lines (line index → contract allowed − allowed
+    paid).
 
     ``denied`` lines are refused in full (denial CAS = charge). ``underpay`` maps a line to the
     factor the payer wrongly applied to its allowed amount; ``price_factor`` applies to all
@@ -70,7 +63,7 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
     copay_left = plan.copay if not denied or len(denied) < len(lines) else ZERO
     if (denied and len(denied) == len(lines)
             and next(iter(denied.values())).scope == "not_found"):
-        return _not_found(claim, lines, payer, icn, frequency, received, denied, prices)
+        return _not_found(claim, lines, payer, icn, frequency, received, denied), {}
     payments: list[LinePayment] = []
     underpaid: dict[int, Decimal] = {}
     pr = paid = charge = ZERO
@@ -148,17 +141,17 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
     status = "19" if crossover is not None and pr > 0 else "1"
     remit = Remittance(claim, payer, status, charge, paid, pr, icn, frequency, [], payments,
                        received, crossover if status == "19" else None)
-    return Outcome(remit, prices, denied, underpaid)
+    return remit, underpaid
 
 
-def _not_found(claim, lines, payer, icn, frequency, received, denied, prices) -> Outcome:
+def _not_found(claim, lines, payer, icn, frequency, received, denied) -> Remittance:
     d = next(iter(denied.values()))
     charge = sum((ln.charge for ln in lines), ZERO)
     remit = Remittance(claim=claim, payer=payer, status="4", charge=charge, paid=ZERO,
                        patient_responsibility=ZERO, payer_claim_number=icn, frequency=frequency,
                        claim_adjustments=[(d.group, d.carc, charge)], lines=[],
                        received_date=received, remarks=(d.rarc,) if d.rarc else ())
-    return Outcome(remit, prices, denied, {})
+    return remit
 
 
 def adjudicate_secondary(claim: Claim, primary: Remittance, coverage: Coverage, icn: str,

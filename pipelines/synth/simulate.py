@@ -26,7 +26,6 @@ from decimal import Decimal
 
 from pipelines.synth import leaks
 from pipelines.synth.adjudication import (
-    Outcome,
     adjudicate_primary,
     adjudicate_secondary,
     duplicate_rejection,
@@ -74,6 +73,8 @@ ATTENDANCE = 0.88
 VISITS_PER_EPISODE_MONTH = 9.0
 REWORK_SHARE = 0.6  # payer denials the practice fixes and resubmits
 NONE: frozenset[int] = frozenset()
+NO_DENIALS: dict = {}  # shared empty arguments of adjudicate_primary (never written to)
+NO_UNDERPAY: dict = {}
 ONE = Decimal("1")
 CORRECTION_FACTORS = (Decimal("0.90"), Decimal("1.06"))
 UNDERPAY_FACTORS = (Decimal("0.85"), Decimal("0.90"), Decimal("0.93"))
@@ -100,12 +101,11 @@ def month_end(day: date) -> bool:
     return (day + timedelta(days=1)).day == 1
 
 
-@dataclass(slots=True)
-class PayerItem:
-    kind: str  # original | resend | replacement | void | secondary | crossover | correction
-    claim: Claim
-    submission: Submission | None = None
-    remittance: Remittance | None = None  # the primary answer (secondary, crossover, correction)
+# What a payer has to answer: (kind, claim, submission, primary remittance). kind: original |
+# resend | replacement | void | secondary | crossover | correction; the submission is None for a
+# crossover or correction, the primary remittance set for a crossover only. A tuple: one per
+# submission, and a dataclass would cost about 1,500 instructions more to make and free.
+PayerItem = tuple[str, Claim, Submission | None, Remittance | None]
 
 
 @dataclass(slots=True)
@@ -502,7 +502,7 @@ class ClientSimulation:
             ready = max(ready, state.original_ready + timedelta(days=1))
         elif submission.kind == "original":
             state.original_ready = ready
-        self._queue(payer, ready, PayerItem(submission.kind, submission.claim, submission))
+        self._queue(payer, ready, (submission.kind, submission.claim, submission, None))
         if (submission.kind == "original" and lag > 24
                 and rng.random() < self.rates[payer.key].duplicate):
             resend = Submission(submission.claim, "resend", "1", payer, submission.coverage, "P",
@@ -511,7 +511,7 @@ class ClientSimulation:
             self._due(day + timedelta(days=21), submission.claim, resend)
 
     def _queue(self, payer: PayerProfile, ready: date, item: PayerItem) -> None:
-        self.states[item.claim.claim_id].pending += 1
+        self.states[item[1].claim_id].pending += 1
         self.payer_queue[payer.key].put(ready, item)
 
     def _due(self, day: date, claim: Claim, submission: Submission) -> None:
@@ -546,7 +546,7 @@ class ClientSimulation:
         remits: list[Remittance] = []
         follow: list[tuple[Claim, Decimal]] = []  # statements to send after the run
         for item in items:
-            remits.extend(self._adjudicate(payer, item, day, follow))
+            self._adjudicate(payer, item, day, remits, follow)
         for remit in remits:
             remit.payment_date = day
         plb = self._provider_adjustments(payer, day, remits)
@@ -559,39 +559,44 @@ class ClientSimulation:
         for claim, responsibility in follow:
             self._bill_patient(claim, day, responsibility)
         for item in items:
-            self._done(item.claim)
+            self._done(item[1])
 
-    def _adjudicate(self, payer: PayerProfile, item: PayerItem, day: date, follow: list):
-        claim = item.claim
+    def _adjudicate(self, payer: PayerProfile, item: PayerItem, day: date,
+                    remits: list[Remittance], follow: list) -> None:
+        """Answer ``item``: its remittances go to ``remits``, statements due to ``follow``."""
+        kind, claim, submission, primary = item
         state = self.states[claim.claim_id]
         rng = self.rng
-        if item.kind == "resend":  # queued after the original, so always a duplicate
-            return [duplicate_rejection(claim, payer, self._icn(payer, day), claim.submitted,
-                                        item.submission.billed)]
-        if item.kind in ("secondary", "crossover"):
-            received = item.submission.claim.submitted if item.submission else day
-            primary = item.remittance or next(r for r in reversed(state.remits)
-                                              if r.status != "22")
+        if kind == "resend":  # queued after the original, so always a duplicate
+            remits.append(duplicate_rejection(claim, payer, self._icn(payer, day),
+                                              claim.submitted, submission.billed))
+            return
+        if kind == "secondary" or kind == "crossover":
+            received = submission.claim.submitted if submission else day
+            primary = primary or next(r for r in reversed(state.remits) if r.status != "22")
             remit = adjudicate_secondary(claim, primary, claim.secondary,
                                          self._icn(payer, day), received)
             follow.append((claim, remit.patient_responsibility))
-            return [remit]
-        if item.kind == "void":
+            remits.append(remit)
+            return
+        if kind == "void":
             claim.voided = True
             last = state.remits[-1] if state.remits else None
             if last is None or last.status == "22":
-                return []
+                return
             reversal = reversal_of(last, day)
             state.remits.append(reversal)
-            return [reversal]
-        out: list[Remittance] = []
-        if item.kind in ("replacement", "correction") and state.remits:
-            out.append(reversal_of(state.remits[-1], day))
-        denied: dict[int, Denial] = {}
-        underpay: dict[int, Decimal] = {}
+            remits.append(reversal)
+            return
+        if kind != "original" and state.remits:  # replacement or correction
+            reversal = reversal_of(state.remits[-1], day)
+            state.remits.append(reversal)
+            remits.append(reversal)
+        denied: dict[int, Denial] = NO_DENIALS
+        underpay: dict[int, Decimal] = NO_UNDERPAY
         factor = ONE
         lines = tuple(claim.lines)
-        if item.kind == "original":
+        if kind == "original":
             denied = self._payer_denials(payer, claim, state)
             no_share = self.plan_shares[id(claim.coverage.plan)][0] and claim.secondary is None
             clean = not denied and not state.void_planned
@@ -601,17 +606,16 @@ class ClientSimulation:
                 factor = rng.choice(CORRECTION_FACTORS)
             elif clean and rng.random() < rates.underpay:
                 i = rng.randrange(len(lines))
-                underpay[i] = rng.choice(UNDERPAY_FACTORS)
-        frequency = "7" if item.kind == "replacement" else "1"
+                underpay = {i: rng.choice(UNDERPAY_FACTORS)}
+        frequency = "7" if kind == "replacement" else "1"
         crossover = claim.secondary if claim.secondary and claim.secondary.crossover else None
-        outcome = adjudicate_primary(claim, lines, claim.coverage, self._icn(payer, day),
-                                     frequency, claim.submitted, denied, factor, underpay,
-                                     crossover, self._prices(claim, state))
-        remit = outcome.remittance
-        out.append(remit)
-        state.remits.extend(out)
-        self._after_primary(payer, claim, state, outcome, day, follow)
-        return out
+        prices = self._prices(claim, state)
+        remit, underpaid = adjudicate_primary(claim, lines, claim.coverage,
+                                              self._icn(payer, day), frequency, claim.submitted,
+                                              denied, factor, underpay, crossover, prices)
+        state.remits.append(remit)
+        remits.append(remit)
+        self._after_primary(payer, claim, state, remit, denied, underpaid, prices, day, follow)
 
     def _payer_denials(self, payer: PayerProfile, claim: Claim, state: ClaimState):
         rng = self.rng
@@ -642,12 +646,12 @@ class ClientSimulation:
             return dict.fromkeys(range(n), choice)
         return {}
 
-    def _after_primary(self, payer, claim, state, outcome: Outcome, day, follow) -> None:
+    def _after_primary(self, payer, claim, state, remit: Remittance, denied, underpaid, prices,
+                       day, follow) -> None:
         rng = self.rng
-        remit = outcome.remittance
-        payer_denials = {i: d for i, d in outcome.denied.items()
-                         if d not in INJECTED_DENIALS} if outcome.denied else None
-        for i, gap in outcome.underpaid.items():
+        payer_denials = {i: d for i, d in denied.items()
+                         if d not in INJECTED_DENIALS} if denied else None
+        for i, gap in underpaid.items():
             self.out.append(Leak("underpaid_line", claim.claim_id, (claim.lines[i].line_id,),
                                  None, payer.key, claim.service_date, gap,
                                  "line allowed below the payer's contract"))
@@ -661,7 +665,7 @@ class ClientSimulation:
                 self._due(day + DAYS[rng.randint(5, 25)], claim, replacement)
                 return
             self.out.append(leaks.denied_lines_leak("denial_never_reworked", claim,
-                                                    sorted(payer_denials), outcome.prices, payer))
+                                                    sorted(payer_denials), prices, payer))
         if state.void_planned and remit.paid > 0:
             state.void_planned = False
             void = Submission(claim, "void", "8", payer, claim.coverage, "P", tuple(claim.lines),
@@ -670,8 +674,7 @@ class ClientSimulation:
             return
         if state.correct_later:
             state.correct_later = False
-            self._queue(payer, day + DAYS[rng.randint(20, 60)],
-                        PayerItem("correction", claim))
+            self._queue(payer, day + DAYS[rng.randint(20, 60)], ("correction", claim, None, None))
             return
         self._after_insurance_primary(claim, state, remit, day, follow)
 
@@ -681,8 +684,8 @@ class ClientSimulation:
         secondary = claim.secondary
         if secondary is not None and pr > 0:
             if secondary.crossover:
-                item = PayerItem("crossover", claim, remittance=remit)
-                self._queue(secondary.payer, day + DAYS[rng.randint(6, 16)], item)
+                self._queue(secondary.payer, day + DAYS[rng.randint(6, 16)],
+                            ("crossover", claim, None, remit))
                 return
             expected = adjudicate_secondary(claim, remit, secondary, "EXPECTED", day).paid
             if expected > 0 and rng.random() < leaks.RATES["secondary_never_sent"]:
