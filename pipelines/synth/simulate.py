@@ -59,6 +59,7 @@ from pipelines.synth.events import (
     PriorPayerLine,
     ProviderAdjustment,
     Remittance,
+    Service,
     Submission,
     Visit,
     VisitRecorded,
@@ -136,17 +137,17 @@ class ClaimState:
     """What the simulation remembers about a claim while it is open."""
 
     claim: Claim
-    pending: int = 0
-    remits: list[Remittance] = field(default_factory=list)  # primary, in order
-    correct_later: bool = False
     pos_paid: Decimal = ZERO
+    prices: tuple[LinePrice, ...] | None = None  # the lines at the primary payer's contract
     kx_missing: AbstractSet[int] = NONE  # line indexes billed without a modifier they need
     go_missing: AbstractSet[int] = NONE
     ncci_missing: AbstractSet[int] = NONE
+    pending: int = 0
+    remits: list[Remittance] = field(default_factory=list)  # primary, in order
+    correct_later: bool = False
     late_filing: bool = False
     original_ready: date | None = None  # when the payer can first adjudicate the original
     void_planned: bool = False
-    prices: tuple[LinePrice, ...] | None = None  # the lines at the primary payer's contract
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,7 +334,7 @@ class ClientSimulation:
             if item[0] > day:
                 waiting.append(item)
                 continue
-            submissions.extend(self._claims_for(item[1], day))
+            self._claims_for(item[1], day, submissions)
         self.unbilled = waiting
         due = [item for item in self.submissions_due if item[0] <= day]
         self.submissions_due = [item for item in self.submissions_due if item[0] > day]
@@ -348,27 +349,24 @@ class ClientSimulation:
         self.batch_seq += 1
         self.out.append(ClaimBatch(day, self.batch_seq, submissions))
 
-    def _claims_for(self, visit: Visit, day: date) -> list[Submission]:
-        claim = self._new_claim(visit)
-        if claim is None:
-            return []
-        out = [self._original(claim, day)]
+    def _claims_for(self, visit: Visit, day: date, submissions: list[Submission]) -> None:
+        state = self._new_claim(visit)
+        if state is None:
+            return
+        claim = state.claim
+        submissions.append(self._original(state, day))
         if (self.plan_shares[id(claim.coverage.plan)][1] and claim.secondary is None
-                and not self.states[claim.claim_id].late_filing
-                and self.rng.random() < 0.004):
+                and not state.late_filing and self.rng.random() < 0.004):
             twin = self._new_claim(visit, twin_of=claim)
-            self.states[twin.claim_id].void_planned = True
-            out.append(self._original(twin, day))
-        return out
+            twin.void_planned = True
+            submissions.append(self._original(twin, day))
 
-    def _new_claim(self, visit: Visit, twin_of: Claim | None = None) -> Claim | None:
+    def _new_claim(self, visit: Visit, twin_of: Claim | None = None) -> ClaimState | None:
+        """The claim of ``visit``'s billable services (units entered), with its state."""
         rng = self.rng
         patient = visit.patient
         coverage = patient.primary
         payer = coverage.payer
-        billable = [s for s in visit.services if s.units_entered > 0]
-        if not billable:
-            return None
         self.claim_seq += 1
         day = visit.visit_date
         prefix = self.claim_prefixes.get(day)
@@ -376,17 +374,22 @@ class ClientSimulation:
             prefix = self.claim_prefixes[day] = f"{self.practice.claim_prefix}{day:%y%m}"
         claim_id = prefix + str(self.claim_seq).zfill(7)  # cheaper than f"{n:07d}"
         lines = []
-        timed: list[ClaimLine] = []  # timed lines of 2+ units
-        short_units = False
-        prices = None  # the claim's prices at its payer, when the coding leaks needed them
-        state_flags: dict[str, set[int]] = {}  # kx | go | ncci -> line indexes
+        timed: list[tuple[ClaimLine, Service]] = []  # timed lines of 2+ units
         pointers = POINTERS.get(len(patient.diagnoses)) or tuple(
             range(1, len(patient.diagnoses) + 1))
         supervisor = visit.supervising.npi
         assistant_modifier = payer.kind in ASSISTANT_MODIFIER_KINDS
-        for n, service in enumerate(billable, start=1):
-            modifiers = service.modifiers
+        distinct = self.practice.modifier_59
+        has_distinct = False  # a line carries the practice's 59/X modifier
+        n = 0
+        for service in visit.services:
             units = service.units_entered
+            if units <= 0:
+                continue
+            n += 1
+            modifiers = service.modifiers
+            if distinct in modifiers:
+                has_distinct = True
             if assistant_modifier and service.provider_npi != supervisor:
                 modifiers = (modifiers[0], "CO", *modifiers[1:])
             charge = service.unit_charge
@@ -395,34 +398,34 @@ class ClientSimulation:
                              pointers)
             lines.append(line)
             if units >= 2 and service.minutes is not None:
-                timed.append(line)
+                timed.append((line, service))
+        if not lines:
+            self.claim_seq -= 1
+            return None
+        short_units = False
+        prices = None  # the claim's prices at its payer, when the coding leaks needed them
+        kx = go = ncci = NONE
         if twin_of is None:
             short_units = bool(timed) and rng.random() < SHORT_UNITS_RATE
             if short_units:
-                short = rng.choice(timed)  # charge entry keyed one unit too few
+                short, service = rng.choice(timed)  # charge entry keyed one unit too few
                 short.units -= 1
-                short.charge = short.charge - billable[lines.index(short)].unit_charge
-            prices = self._apply_coding_leaks(payer, patient, visit, lines, state_flags)
-        claim = Claim(claim_id, visit, patient, coverage, patient.secondary, lines,
-                      list(patient.diagnoses), visit.supervising, visit.visit_date)
+                short.charge = short.charge - service.unit_charge
+            prices, kx, go, ncci = self._apply_coding_leaks(payer, patient, visit, lines,
+                                                            has_distinct)
+        prior_auth = None
         if payer.kind in ("medicare_advantage", "workers_comp") or (
                 payer.kind == "medicaid" and rng.random() < 0.5):
-            claim.prior_auth = f"AUTH{rng.randint(1000000, 9999999)}"
-        state = ClaimState(claim)
-        if prices is not None:
-            state.prices = prices
-        if state_flags:
-            state.kx_missing = state_flags.get("kx", NONE)
-            state.go_missing = state_flags.get("go", NONE)
-            state.ncci_missing = state_flags.get("ncci", NONE)
-        state.pos_paid = self.visit_paid.pop(visit.visit_id, ZERO) if twin_of is None else ZERO
-        claim.paid_at_desk = state.pos_paid
-        self.states[claim_id] = state
+            prior_auth = f"AUTH{rng.randint(1000000, 9999999)}"
+        pos_paid = self.visit_paid.pop(visit.visit_id, ZERO) if twin_of is None else ZERO
+        claim = Claim(claim_id, visit, patient, coverage, patient.secondary, lines,
+                      list(patient.diagnoses), visit.supervising, day, prior_auth, pos_paid)
+        state = self.states[claim_id] = ClaimState(claim, pos_paid, prices, kx, go, ncci)
         if visit.claim_id is None:
             visit.claim_id = claim_id
-        if twin_of is None and (short_units or state_flags):
+        if short_units or kx or go or ncci:
             self._coding_leaks(claim, state, short_units)
-        return claim
+        return state
 
     def _coding_leaks(self, claim: Claim, state: ClaimState, short_units: bool) -> None:
         if not (short_units or state.kx_missing or state.go_missing or state.ncci_missing):
@@ -447,20 +450,22 @@ class ClientSimulation:
                                                        claim.service_date)
         return prices
 
-    def _apply_coding_leaks(self, payer, patient, visit, lines, flags):
-        """Inject the coding leaks into ``lines``; their prices when the KX check needed them."""
+    def _apply_coding_leaks(self, payer, patient, visit, lines, has_distinct):
+        """Inject the coding leaks into ``lines``: their prices when the KX check needed them
+        (else None), and the indexes of the lines left without KX, GO and 59/X."""
         rng = self.rng
-        distinct = self.practice.modifier_59
+        kx = go = ncci = NONE
         # NCCI column-2 lines lose their 59/X modifier
-        if any([distinct in ln.modifiers for ln in lines]) and rng.random() < NCCI_RATE:
+        if has_distinct and rng.random() < NCCI_RATE:
+            distinct, ncci = self.practice.modifier_59, set()
             for i, ln in enumerate(lines):
                 if distinct in ln.modifiers:
                     ln.modifiers = tuple(m for m in ln.modifiers if m != distinct)
-                    flags.setdefault("ncci", set()).add(i)
+                    ncci.add(i)
         if payer.requires_go and rng.random() < MISSING_GO_RATE:
             i = rng.randrange(len(lines))
             lines[i].modifiers = tuple(m for m in lines[i].modifiers if m != "GO")
-            flags.setdefault("go", set()).add(i)
+            go = {i}
         if payer.kx_threshold:
             year = visit.visit_date.year
             prices = price_billed_lines(payer, lines, visit.visit_date)
@@ -471,24 +476,27 @@ class ClientSimulation:
                 used += price.allowed
                 if used > threshold:
                     if forget:
-                        flags.setdefault("kx", set()).add(i)
+                        if not kx:
+                            kx = set()
+                        kx.add(i)
                     else:
                         ln.modifiers = ln.modifiers + ("KX",)
             patient.therapy_allowed[year] = used
-            return prices
-        return None
+            return prices, kx, go, ncci
+        return None, kx, go, ncci
 
-    def _original(self, claim: Claim, day: date) -> Submission:
+    def _original(self, state: ClaimState, day: date) -> Submission:
+        claim = state.claim
         claim.submitted = day
-        state = self.states[claim.claim_id]
         payer = claim.coverage.payer
         if (day - claim.service_date).days > payer.filing_limit_days:
             state.late_filing = True
             prices = self._prices(claim, state)
             self.out.append(leaks.denied_lines_leak("past_filing_limit", claim,
                                                     list(range(len(claim.lines))), prices, payer))
+        # positional: keyword arguments cost a dataclass ~1,000 instructions more
         return Submission(claim, "original", "1", payer, claim.coverage, "P", tuple(claim.lines),
-                          claim.billed, other_coverage=claim.secondary)
+                          claim.billed, None, claim.secondary)
 
     def _route(self, submission: Submission, day: date) -> None:
         """Queue a submission at its payer, ready after the payer's processing lag."""
