@@ -37,10 +37,11 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
                        icn: str, frequency: str, received: date,
                        denied: dict[int, Denial], price_factor: Decimal,
                        underpay: dict[int, Decimal], crossover: Coverage | None,
-                       prices: tuple[LinePrice, ...]) -> tuple[Remittance, dict[int, Decimal]]:
-    """Pay ``lines``, priced at ``prices`` (``price_billed_lines``), as the primary payer would;
-    returns the remittance and the underpaid lines (line index → contract allowed − allowed
-    paid).
+                       prices: tuple[LinePrice, ...], charge: Decimal
+                       ) -> tuple[Remittance, dict[int, Decimal]]:
+    """Pay ``lines`` (``charge`` in all), priced at ``prices`` (``price_billed_lines``), as the
+    primary payer would; returns the remittance and the underpaid lines (line index → contract
+    allowed − allowed paid).
 
     ``denied`` lines are refused in full (denial CAS = charge). ``underpay`` maps a line to the
     factor the payer wrongly applied to its allowed amount; ``price_factor`` applies to all
@@ -63,16 +64,15 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
     copay_left = plan.copay if not denied or len(denied) < len(lines) else ZERO
     if (denied and len(denied) == len(lines)
             and next(iter(denied.values())).scope == "not_found"):
-        return _not_found(claim, lines, payer, icn, frequency, received, denied), {}
+        return _not_found(claim, charge, payer, icn, frequency, received, denied), {}
     payments: list[LinePayment] = []
     underpaid: dict[int, Decimal] = {}
-    pr = paid = charge = ZERO
-    scaled = price_factor != 1
+    pr = paid = ZERO
+    scaled = price_factor != ONE
     coinsurance_rate = plan.coinsurance
     kept = ONE - coinsurance_rate
     for i, line in enumerate(lines):
         line_charge = line.charge
-        charge += line_charge
         if denied and i in denied:
             d = denied[i]
             payments.append(LinePayment(line.line_id, line.code, line.modifiers, line_charge,
@@ -138,15 +138,14 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
                                     line_paid, line.units, line.service_date, allowed, adjs))
     if annual:
         patient.deductible_met[key] = met
-    status = "19" if crossover is not None and pr > 0 else "1"
+    status = "19" if crossover is not None and pr > ZERO else "1"
     remit = Remittance(claim, payer, status, charge, paid, pr, icn, frequency, [], payments,
                        received, crossover if status == "19" else None)
     return remit, underpaid
 
 
-def _not_found(claim, lines, payer, icn, frequency, received, denied) -> Remittance:
+def _not_found(claim, charge, payer, icn, frequency, received, denied) -> Remittance:
     d = next(iter(denied.values()))
-    charge = sum((ln.charge for ln in lines), ZERO)
     remit = Remittance(claim=claim, payer=payer, status="4", charge=charge, paid=ZERO,
                        patient_responsibility=ZERO, payer_claim_number=icn, frequency=frequency,
                        claim_adjustments=[(d.group, d.carc, charge)], lines=[],

@@ -137,6 +137,7 @@ class ClaimState:
     """What the simulation remembers about a claim while it is open."""
 
     claim: Claim
+    billed: Decimal = ZERO  # claim.billed (its lines never change)
     pos_paid: Decimal = ZERO
     prices: tuple[LinePrice, ...] | None = None  # the lines at the primary payer's contract
     kx_missing: AbstractSet[int] = NONE  # line indexes billed without a modifier they need
@@ -295,7 +296,7 @@ class ClientSimulation:
             visit.billing = "self_pay"
             price = sum((share(medicare_fee_schedule(visit.visit_date.year)[s.code].amount,
                                SELF_PAY_RATE) * s.units_entered for s in visit.services), ZERO)
-            if rng.random() < 0.85 and price > 0:
+            if rng.random() < 0.85 and price > ZERO:
                 self._patient_payment(visit.visit_date, visit, None, money(price), "card")
             return
         copay = patient.primary.plan.copay
@@ -382,6 +383,7 @@ class ClientSimulation:
         distinct = self.practice.modifier_59
         has_distinct = False  # a line carries the practice's 59/X modifier
         n = 0
+        billed = ZERO  # = claim.billed, summed as it is
         for service in visit.services:
             units = service.units_entered
             if units <= 0:
@@ -393,9 +395,11 @@ class ClientSimulation:
             if assistant_modifier and service.provider_npi != supervisor:
                 modifiers = (modifiers[0], "CO", *modifiers[1:])
             charge = service.unit_charge
+            if units != 1:
+                charge = charge * units
+            billed += charge
             line = ClaimLine(claim_id + LINE_SUFFIXES[n], service.service_id, service.code,
-                             modifiers, units, charge * units if units != 1 else charge, day,
-                             pointers)
+                             modifiers, units, charge, day, pointers)
             lines.append(line)
             if units >= 2 and service.minutes is not None:
                 timed.append((line, service))
@@ -411,6 +415,7 @@ class ClientSimulation:
                 short, service = rng.choice(timed)  # charge entry keyed one unit too few
                 short.units -= 1
                 short.charge = short.charge - service.unit_charge
+                billed = sum([ln.charge for ln in lines], ZERO)
             prices, kx, go, ncci = self._apply_coding_leaks(payer, patient, visit, lines,
                                                             has_distinct)
         prior_auth = None
@@ -420,7 +425,8 @@ class ClientSimulation:
         pos_paid = self.visit_paid.pop(visit.visit_id, ZERO) if twin_of is None else ZERO
         claim = Claim(claim_id, visit, patient, coverage, patient.secondary, lines,
                       list(patient.diagnoses), visit.supervising, day, prior_auth, pos_paid)
-        state = self.states[claim_id] = ClaimState(claim, pos_paid, prices, kx, go, ncci)
+        state = self.states[claim_id] = ClaimState(claim, billed, pos_paid, prices, kx, go,
+                                                    ncci)
         if visit.claim_id is None:
             visit.claim_id = claim_id
         if short_units or kx or go or ncci:
@@ -496,7 +502,7 @@ class ClientSimulation:
                                                     list(range(len(claim.lines))), prices, payer))
         # positional: keyword arguments cost a dataclass ~1,000 instructions more
         return Submission(claim, "original", "1", payer, claim.coverage, "P", tuple(claim.lines),
-                          claim.billed, None, claim.secondary)
+                          state.billed, None, claim.secondary)
 
     def _route(self, submission: Submission, day: date) -> None:
         """Queue a submission at its payer, ready after the payer's processing lag."""
@@ -620,7 +626,8 @@ class ClientSimulation:
         prices = self._prices(claim, state)
         remit, underpaid = adjudicate_primary(claim, lines, claim.coverage,
                                               self._icn(payer, day), frequency, claim.submitted,
-                                              denied, factor, underpay, crossover, prices)
+                                              denied, factor, underpay, crossover, prices,
+                                              state.billed)
         state.remits.append(remit)
         remits.append(remit)
         self._after_primary(payer, claim, state, remit, denied, underpaid, prices, day, follow)
@@ -667,17 +674,17 @@ class ClientSimulation:
             denial = next(iter(payer_denials.values()))
             if denial.reworkable and rng.random() < REWORK_SHARE:
                 replacement = Submission(claim, "replacement", "7", payer, claim.coverage, "P",
-                                         tuple(claim.lines), claim.billed,
+                                         tuple(claim.lines), state.billed,
                                          payer_claim_number=remit.payer_claim_number,
                                          other_coverage=claim.secondary)
                 self._due(day + DAYS[rng.randint(5, 25)], claim, replacement)
                 return
             self.out.append(leaks.denied_lines_leak("denial_never_reworked", claim,
                                                     sorted(payer_denials), prices, payer))
-        if state.void_planned and remit.paid > 0:
+        if state.void_planned and remit.paid > ZERO:
             state.void_planned = False
             void = Submission(claim, "void", "8", payer, claim.coverage, "P", tuple(claim.lines),
-                              claim.billed, payer_claim_number=remit.payer_claim_number)
+                              state.billed, payer_claim_number=remit.payer_claim_number)
             self._due(day + DAYS[rng.randint(10, 40)], claim, void)
             return
         if state.correct_later:
@@ -690,13 +697,13 @@ class ClientSimulation:
         rng = self.rng
         pr = remit.patient_responsibility
         secondary = claim.secondary
-        if secondary is not None and pr > 0:
+        if secondary is not None and pr > ZERO:
             if secondary.crossover:
                 self._queue(secondary.payer, day + DAYS[rng.randint(6, 16)],
                             ("crossover", claim, None, remit))
                 return
             expected = adjudicate_secondary(claim, remit, secondary, "EXPECTED", day).paid
-            if expected > 0 and rng.random() < leaks.RATES["secondary_never_sent"]:
+            if expected > ZERO and rng.random() < leaks.RATES["secondary_never_sent"]:
                 self.out.append(Leak("secondary_never_sent", claim.claim_id,
                                      tuple(lp.line_id for lp in remit.lines), None,
                                      secondary.payer.key, claim.service_date, expected,
@@ -706,7 +713,7 @@ class ClientSimulation:
                 PriorPayerLine(lp.line_id, lp.paid, lp.units, list(lp.adjustments))
                 for lp in remit.lines])
             submission = Submission(claim, "secondary", "1", secondary.payer, secondary, "S",
-                                    tuple(claim.lines), claim.billed, other_coverage=claim.coverage,
+                                    tuple(claim.lines), state.billed, other_coverage=claim.coverage,
                                     prior_payer=prior)
             self._due(day + DAYS[rng.randint(2, 10)], claim, submission)
             return
@@ -716,7 +723,7 @@ class ClientSimulation:
         rng = self.rng
         plb: list[ProviderAdjustment] = []
         month_ago = day - timedelta(days=30)
-        late = [r for r in remits if r.status in ("1", "19") and r.paid > 0
+        late = [r for r in remits if r.status in ("1", "19") and r.paid > ZERO
                 and r.received_date < month_ago]  # received more than 30 days ago
         if late and rng.random() < self.rates[payer.key].interest * 3:
             r = late[0]
@@ -732,7 +739,7 @@ class ClientSimulation:
             plb.append(ProviderAdjustment("FB", "FWDBAL", carry))
             self.forward_balance[payer.key] = ZERO
         total = sum((r.paid for r in remits), ZERO) - sum((p.amount for p in plb), ZERO)
-        if total < 0:
+        if total < ZERO:
             plb.append(ProviderAdjustment("FB", "FWDBAL", total))
             self.forward_balance[payer.key] = -total
         return plb
@@ -745,10 +752,10 @@ class ClientSimulation:
         if state is None:
             return
         balance = responsibility - state.pos_paid
-        if balance < 0:
+        if balance < ZERO:
             self._later(claim, day + DAYS[rng.randint(15, 40)], ("refund", -balance))
             return
-        if balance == 0:
+        if not balance:
             return
         if balance < SMALL_BALANCE:
             self._later(claim, day + DAYS[rng.randint(30, 60)],
