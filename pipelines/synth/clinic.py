@@ -67,7 +67,7 @@ class Clinic:
         self.visit_seq = 0
         self.service_seq = 0
         # tables built once: code pools by exclusion, minute caps, distinct-service codes
-        self._pools: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[int, ...], int]] = {}
+        self._pools: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[float, ...], float]] = {}
         # most minutes a timed code is documented for (its MUE in units, 4 when unknown)
         self._caps = {code: 15 * self.mue.get(code, 4) + 7 for code, _ in self.treatment_codes}
         self._column2: dict[tuple[str, ...], frozenset[str]] = {}
@@ -137,10 +137,12 @@ class Clinic:
             exclude = (*exclude, code)
         return chosen
 
-    def _pool(self, exclude: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[int, ...], int]:
-        """The treatment codes not in ``exclude``, their cumulative weights and total."""
+    def _pool(self, exclude: tuple[str, ...]
+              ) -> tuple[tuple[str, ...], tuple[float, ...], float]:
+        """The treatment codes not in ``exclude``, their cumulative weights and total (whole
+        numbers as floats: the draws compare with floats)."""
         pool = [(c, w) for c, w in self.treatment_codes if c not in exclude]
-        bounds = tuple(accumulate(w for _, w in pool))
+        bounds = tuple(map(float, accumulate(w for _, w in pool)))
         pooled = self._pools[exclude] = (tuple(c for c, _ in pool), bounds,
                                          bounds[-1] if bounds else 0)
         return pooled
