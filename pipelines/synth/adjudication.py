@@ -163,35 +163,36 @@ def adjudicate_secondary(claim: Claim, primary: Remittance, coverage: Coverage, 
     the coinsurance and copay and leaves the deductible with the patient (PR-1).
     """
     payer = coverage.payer
-    by_line = {ln.line_id: ln for ln in claim.lines}
-    own_prices = price_billed_lines(payer, primary.lines, claim.service_date)
+    medicaid = payer.kind == "medicaid"
+    own_prices = (price_billed_lines(payer, primary.lines, claim.service_date) if medicaid
+                  else None)
     lines: list[LinePayment] = []
-    for lp, own in zip(primary.lines, own_prices, strict=True):
-        pr = {c: a for g, c, a in lp.adjustments if g == "PR"}
-        responsibility = sum(pr.values(), ZERO)
+    paid = pr_total = ZERO
+    for i, lp in enumerate(primary.lines):
+        responsibility = deductible = ZERO  # the primary's PR adjustments (one per CARC)
+        for group, carc, amount in lp.adjustments:
+            if group == "PR":
+                responsibility += amount
+                if carc == "1":
+                    deductible = amount
         adjs: list[tuple[str, str, Decimal]] = []
         prior = lp.charge - responsibility
         if prior:
             adjs.append(("OA", "23", prior))
-        if payer.kind == "medicaid":
-            pays = min(responsibility, max(ZERO, own.allowed - lp.paid))
+        if medicaid:
+            pays = min(responsibility, max(ZERO, own_prices[i].allowed - lp.paid))
             if responsibility - pays:
                 adjs.append(("CO", "45", responsibility - pays))
         else:
-            deductible = pr.get("1", ZERO)
             pays = responsibility - deductible
             if deductible:
                 adjs.append(("PR", "1", deductible))
-        line = by_line[lp.line_id]
-        lines.append(LinePayment(lp.line_id, lp.code, lp.modifiers, line.charge, pays, lp.units,
+                pr_total += deductible
+        paid += pays
+        lines.append(LinePayment(lp.line_id, lp.code, lp.modifiers, lp.charge, pays, lp.units,
                                  lp.service_date, responsibility, adjs))
-    pr_total = sum((a for ln in lines for g, _, a in ln.adjustments if g == "PR"), ZERO)
-    return Remittance(
-        claim=claim, payer=payer, status="2", charge=primary.charge,
-        paid=sum((ln.paid for ln in lines), ZERO), patient_responsibility=pr_total,
-        payer_claim_number=icn, frequency="1", claim_adjustments=[], lines=lines,
-        received_date=received,
-    )
+    return Remittance(claim, payer, "2", primary.charge, paid, pr_total, icn, "1", [], lines,
+                      received)
 
 
 def duplicate_rejection(claim: Claim, payer: PayerProfile, icn: str, received: date,
