@@ -6,22 +6,13 @@ per claim CLP03 − CLP04 = Σ claim CAS + Σ line CAS, CLP05 = Σ PR adjustment
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from pipelines.synth.catalog import SEQUESTRATION, Denial, PayerProfile
+from pipelines.synth.catalog import PART_B_DEDUCTIBLE, SEQUESTRATION, Denial, PayerProfile
 from pipelines.synth.events import Claim, ClaimLine, Coverage, LinePayment, Remittance
 from pipelines.synth.money import ZERO, share
-from pipelines.synth.pricing import ONE, LinePrice, annual_deductible, price_billed_lines
-
-
-@dataclass(slots=True)
-class Outcome:
-    remittance: Remittance
-    prices: list[LinePrice]
-    denied: dict[int, Denial]  # line index → why
-    underpaid: dict[int, Decimal]  # line index → contract allowed − allowed paid
+from pipelines.synth.pricing import ONE, LinePrice, price_billed_lines
 
 
 def _negate_adjustments(adjs):
@@ -46,8 +37,11 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
                        icn: str, frequency: str, received: date,
                        denied: dict[int, Denial], price_factor: Decimal,
                        underpay: dict[int, Decimal], crossover: Coverage | None,
-                       prices: tuple[LinePrice, ...]) -> Outcome:
-    """Pay ``lines``, priced at ``prices`` (``price_billed_lines``), as the primary payer would.
+                       prices: tuple[LinePrice, ...], charge: Decimal
+                       ) -> tuple[Remittance, dict[int, Decimal]]:
+    """Pay ``lines`` (``charge`` in all), priced at ``prices`` (``price_billed_lines``), as the
+    primary payer would; returns the remittance and the underpaid lines (line index → contract
+    allowed − allowed paid).
 
     ``denied`` lines are refused in full (denial CAS = charge). ``underpay`` maps a line to the
     factor the payer wrongly applied to its allowed amount; ``price_factor`` applies to all
@@ -57,26 +51,28 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
     payer = coverage.payer
     plan = coverage.plan
     patient = claim.patient
-    dos = claim.service_date
-    key = (payer.key, dos.year)
-    met = patient.deductible_met.get(key, ZERO)
-    deductible_left = annual_deductible(payer, plan, dos.year) - met
-    if not deductible_left > ZERO:  # max(ZERO, ...), exactly
-        deductible_left = ZERO
+    medicare, sequestration = payer.kind == "medicare", payer.sequestration
+    year = claim.service_date.year
+    annual = PART_B_DEDUCTIBLE[min(max(year, 2025), 2026)] if medicare else plan.deductible
+    deductible_left = met = ZERO
+    if annual:
+        key = (payer.key, year)
+        met = patient.deductible_met.get(key, ZERO)
+        deductible_left = annual - met
+        if not deductible_left > ZERO:  # max(ZERO, ...), exactly
+            deductible_left = ZERO
     copay_left = plan.copay if not denied or len(denied) < len(lines) else ZERO
     if (denied and len(denied) == len(lines)
             and next(iter(denied.values())).scope == "not_found"):
-        return _not_found(claim, lines, payer, icn, frequency, received, denied, prices)
+        return _not_found(claim, charge, payer, icn, frequency, received, denied), {}
     payments: list[LinePayment] = []
     underpaid: dict[int, Decimal] = {}
-    pr = paid = charge = ZERO
-    scaled = price_factor != 1
-    medicare, sequestration = payer.kind == "medicare", payer.sequestration
+    pr = paid = ZERO
+    scaled = price_factor != ONE
     coinsurance_rate = plan.coinsurance
     kept = ONE - coinsurance_rate
     for i, line in enumerate(lines):
         line_charge = line.charge
-        charge += line_charge
         if denied and i in denied:
             d = denied[i]
             payments.append(LinePayment(line.line_id, line.code, line.modifiers, line_charge,
@@ -93,20 +89,30 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
             underpaid[i] = allowed - paid_allowed
             full, allowed = full - underpaid[i], paid_allowed
         # the allowed amount split: deductible first, then copay, then coinsurance of the
-        # rest; Medicare also keeps its 2 % sequestration (the five parts add up to allowed)
-        deductible = allowed if allowed < deductible_left else deductible_left
-        rest = allowed - deductible
-        copay = rest if rest < copay_left else copay_left
-        rest -= copay
+        # rest; Medicare also keeps its 2 % sequestration (the five parts add up to allowed).
+        # A part with nothing left to take is skipped: every amount here is in cents, so
+        # x - 0.00 is x itself.
+        rest = allowed
+        deductible = copay = ZERO
+        if deductible_left:
+            deductible = allowed if allowed < deductible_left else deductible_left
+            rest = allowed - deductible
+        if copay_left:
+            copay = rest if rest < copay_left else copay_left
+            rest -= copay
+        seq = ZERO
         if medicare:
             before = share(rest, kept)
             coinsurance = rest - before
-            seq = share(before, SEQUESTRATION) if sequestration else ZERO
+            if sequestration:
+                seq = share(before, SEQUESTRATION)
             line_paid = before - seq
-        else:
-            coinsurance = share(rest, coinsurance_rate) if coinsurance_rate else ZERO
-            seq = ZERO
+        elif coinsurance_rate:
+            coinsurance = share(rest, coinsurance_rate)
             line_paid = rest - coinsurance
+        else:
+            coinsurance = ZERO
+            line_paid = rest
         adjs: list[tuple[str, str, Decimal]] = []
         contractual = line_charge - full
         if contractual:
@@ -116,33 +122,35 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
         if deductible:
             deductible_left -= deductible
             met += deductible
+            pr += deductible
             adjs.append(("PR", "1", deductible))
         if coinsurance:
+            pr += coinsurance
             adjs.append(("PR", "2", coinsurance))
         if copay:
             copay_left -= copay
+            pr += copay
             adjs.append(("PR", "3", copay))
         if seq:
             adjs.append(("CO", "253", seq))
-        pr += deductible + coinsurance + copay
         paid += line_paid
         payments.append(LinePayment(line.line_id, line.code, line.modifiers, line_charge,
                                     line_paid, line.units, line.service_date, allowed, adjs))
-    patient.deductible_met[key] = met
-    status = "19" if crossover is not None and pr > 0 else "1"
+    if annual:
+        patient.deductible_met[key] = met
+    status = "19" if crossover is not None and pr > ZERO else "1"
     remit = Remittance(claim, payer, status, charge, paid, pr, icn, frequency, [], payments,
                        received, crossover if status == "19" else None)
-    return Outcome(remit, prices, denied, underpaid)
+    return remit, underpaid
 
 
-def _not_found(claim, lines, payer, icn, frequency, received, denied, prices) -> Outcome:
+def _not_found(claim, charge, payer, icn, frequency, received, denied) -> Remittance:
     d = next(iter(denied.values()))
-    charge = sum((ln.charge for ln in lines), ZERO)
     remit = Remittance(claim=claim, payer=payer, status="4", charge=charge, paid=ZERO,
                        patient_responsibility=ZERO, payer_claim_number=icn, frequency=frequency,
                        claim_adjustments=[(d.group, d.carc, charge)], lines=[],
                        received_date=received, remarks=(d.rarc,) if d.rarc else ())
-    return Outcome(remit, prices, denied, {})
+    return remit
 
 
 def adjudicate_secondary(claim: Claim, primary: Remittance, coverage: Coverage, icn: str,
@@ -155,35 +163,36 @@ def adjudicate_secondary(claim: Claim, primary: Remittance, coverage: Coverage, 
     the coinsurance and copay and leaves the deductible with the patient (PR-1).
     """
     payer = coverage.payer
-    by_line = {ln.line_id: ln for ln in claim.lines}
-    own_prices = price_billed_lines(payer, primary.lines, claim.service_date)
+    medicaid = payer.kind == "medicaid"
+    own_prices = (price_billed_lines(payer, primary.lines, claim.service_date) if medicaid
+                  else None)
     lines: list[LinePayment] = []
-    for lp, own in zip(primary.lines, own_prices, strict=True):
-        pr = {c: a for g, c, a in lp.adjustments if g == "PR"}
-        responsibility = sum(pr.values(), ZERO)
+    paid = pr_total = ZERO
+    for i, lp in enumerate(primary.lines):
+        responsibility = deductible = ZERO  # the primary's PR adjustments (one per CARC)
+        for group, carc, amount in lp.adjustments:
+            if group == "PR":
+                responsibility += amount
+                if carc == "1":
+                    deductible = amount
         adjs: list[tuple[str, str, Decimal]] = []
         prior = lp.charge - responsibility
         if prior:
             adjs.append(("OA", "23", prior))
-        if payer.kind == "medicaid":
-            pays = min(responsibility, max(ZERO, own.allowed - lp.paid))
+        if medicaid:
+            pays = min(responsibility, max(ZERO, own_prices[i].allowed - lp.paid))
             if responsibility - pays:
                 adjs.append(("CO", "45", responsibility - pays))
         else:
-            deductible = pr.get("1", ZERO)
             pays = responsibility - deductible
             if deductible:
                 adjs.append(("PR", "1", deductible))
-        line = by_line[lp.line_id]
-        lines.append(LinePayment(lp.line_id, lp.code, lp.modifiers, line.charge, pays, lp.units,
+                pr_total += deductible
+        paid += pays
+        lines.append(LinePayment(lp.line_id, lp.code, lp.modifiers, lp.charge, pays, lp.units,
                                  lp.service_date, responsibility, adjs))
-    pr_total = sum((a for ln in lines for g, _, a in ln.adjustments if g == "PR"), ZERO)
-    return Remittance(
-        claim=claim, payer=payer, status="2", charge=primary.charge,
-        paid=sum((ln.paid for ln in lines), ZERO), patient_responsibility=pr_total,
-        payer_claim_number=icn, frequency="1", claim_adjustments=[], lines=lines,
-        received_date=received,
-    )
+    return Remittance(claim, payer, "2", primary.charge, paid, pr_total, icn, "1", [], lines,
+                      received)
 
 
 def duplicate_rejection(claim: Claim, payer: PayerProfile, icn: str, received: date,

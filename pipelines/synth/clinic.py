@@ -67,7 +67,7 @@ class Clinic:
         self.visit_seq = 0
         self.service_seq = 0
         # tables built once: code pools by exclusion, minute caps, distinct-service codes
-        self._pools: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[int, ...], int]] = {}
+        self._pools: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[float, ...], float]] = {}
         # most minutes a timed code is documented for (its MUE in units, 4 when unknown)
         self._caps = {code: 15 * self.mue.get(code, 4) + 7 for code, _ in self.treatment_codes}
         self._column2: dict[tuple[str, ...], frozenset[str]] = {}
@@ -104,8 +104,9 @@ class Clinic:
         provider = episode.therapist
         if kind == "treatment" and episode.assistant and rng.random() < 0.6:
             provider = episode.assistant
-        visit = Visit(f"V{self.visit_seq:07d}", episode.patient, day, episode.location, provider,
-                      episode.therapist, status, kind, [], None, episode.start)
+        # ids are padded with str(n).zfill(N): a quarter cheaper than f"{n:0Nd}"
+        visit = Visit("V" + str(self.visit_seq).zfill(7), episode.patient, day, episode.location,
+                      provider, episode.therapist, status, kind, [], None, episode.start)
         if status != "attended":
             return visit
         episode.attended += 1
@@ -136,10 +137,12 @@ class Clinic:
             exclude = (*exclude, code)
         return chosen
 
-    def _pool(self, exclude: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[int, ...], int]:
-        """The treatment codes not in ``exclude``, their cumulative weights and total."""
+    def _pool(self, exclude: tuple[str, ...]
+              ) -> tuple[tuple[str, ...], tuple[float, ...], float]:
+        """The treatment codes not in ``exclude``, their cumulative weights and total (whole
+        numbers as floats: the draws compare with floats)."""
         pool = [(c, w) for c, w in self.treatment_codes if c not in exclude]
-        bounds = tuple(accumulate(w for _, w in pool))
+        bounds = tuple(map(float, accumulate(w for _, w in pool)))
         pooled = self._pools[exclude] = (tuple(c for c, _ in pool), bounds,
                                          bounds[-1] if bounds else 0)
         return pooled
@@ -196,12 +199,12 @@ class Clinic:
             # evaluations are the therapist's own; assistants never evaluate
             performer = visit.supervising if code.startswith("9716") else visit.provider
             seq += 1
-            services.append(Service(f"S{seq:08d}", code, None, 1, 1, modifiers[code in col2],
-                                    charges[code], performer.npi))
+            services.append(Service("S" + str(seq).zfill(8), code, None, 1, 1,
+                                    modifiers[code in col2], charges[code], performer.npi))
         npi = visit.provider.npi
         for code, mins, unit in zip(codes, minutes, units, strict=True):
             seq += 1
-            services.append(Service(f"S{seq:08d}", code, mins, unit, unit,
+            services.append(Service("S" + str(seq).zfill(8), code, mins, unit, unit,
                                     modifiers[code in col2], charges[code], npi))
         self.service_seq = seq
         return services

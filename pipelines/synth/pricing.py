@@ -16,13 +16,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
 
-from pipelines.synth.catalog import (
-    ASSISTANT_SHARE,
-    PART_B_DEDUCTIBLE,
-    PAYERS,
-    PayerProfile,
-    PlanDesign,
-)
+from pipelines.synth.catalog import ASSISTANT_SHARE, PAYERS, PayerProfile
 from pipelines.synth.money import money, share
 from pipelines.synth.reference_data import medicare_fee_schedule
 
@@ -55,31 +49,54 @@ def price_billed_lines(payer: PayerProfile, lines, service_date: date) -> tuple[
 
 
 # Keyed by (code, units, assistant line) only: of the modifiers, only CO changes a price, so
-# lines that differ by GO, KX or 59 share an entry.
+# lines that differ by GO, KX or 59 share an entry. A miss prices each line from the per-line
+# table below: a line's price depends on the rest of the claim only through MPPR's top line.
 @lru_cache(maxsize=65536)
 def _price_lines(payer_key: str, lines: tuple, year: int) -> tuple[LinePrice, ...]:
-    payer = PAYERS[payer_key]
-    fees = medicare_fee_schedule(year)
-    rates = _unit_rates(payer_key, year)
-    top = None
-    if payer.mppr:
-        candidates = [i for i, (code, units, _) in enumerate(lines)
-                      if units > 0 and fees[code].mppr_applies]
-        if candidates:
-            top = max(candidates, key=lambda i: (fees[lines[i][0]].pe_rvu, -i))
+    top = None  # MPPR: the first line with the highest practice-expense RVU, paid in full
+    if PAYERS[payer_key].mppr:
+        ranks, best = _mppr_ranks(year), -1
+        for i, (code, units, _) in enumerate(lines):
+            if units > 0 and ranks.get(code, -1) > best:
+                top, best = i, ranks[code]
+    others, top_line = _line_prices(payer_key, year)
     prices = []
-    for i, (code, units, assistant) in enumerate(lines):
-        fee = fees[code]
-        full_rate, reduced_rate = rates[code]
-        full = full_rate * units
-        if payer.mppr and fee.mppr_applies and units > 0:
-            allowed = full_rate + reduced_rate * (units - 1) if i == top else reduced_rate * units
-        else:
-            allowed = full
-        if payer.assistant_reduction and assistant:
-            full, allowed = share(full, ASSISTANT_SHARE), share(allowed, ASSISTANT_SHARE)
-        prices.append(LinePrice(money(full), money(allowed)))
+    for i, line in enumerate(lines):
+        known = top_line if i == top else others
+        price = known.get(line)
+        if price is None:
+            price = known[line] = _line_price(PAYERS[payer_key], year, *line, i == top)
+        prices.append(price)
     return tuple(prices)
+
+
+@cache
+def _mppr_ranks(year: int) -> dict[str, int]:
+    """Code → rank of its practice-expense RVU, for the codes MPPR applies to (0 = lowest)."""
+    fees = medicare_fee_schedule(year)
+    pe = sorted({fee.pe_rvu for fee in fees.values() if fee.mppr_applies})
+    return {code: pe.index(fee.pe_rvu) for code, fee in fees.items() if fee.mppr_applies}
+
+
+@cache
+def _line_prices(payer_key: str, year: int) -> tuple[dict, dict]:
+    """(code, units, assistant line) → price, filled as lines are met: any line but MPPR's top
+    line, and the top line."""
+    return {}, {}
+
+
+def _line_price(payer: PayerProfile, year: int, code: str, units: int, assistant: bool,
+                top: bool) -> LinePrice:
+    fee = medicare_fee_schedule(year)[code]
+    full_rate, reduced_rate = _unit_rates(payer.key, year)[code]
+    full = full_rate * units
+    if payer.mppr and fee.mppr_applies and units > 0:
+        allowed = full_rate + reduced_rate * (units - 1) if top else reduced_rate * units
+    else:
+        allowed = full
+    if payer.assistant_reduction and assistant:
+        full, allowed = share(full, ASSISTANT_SHARE), share(allowed, ASSISTANT_SHARE)
+    return LinePrice(money(full), money(allowed))
 
 
 @cache
@@ -89,8 +106,3 @@ def _unit_rates(payer_key: str, year: int) -> dict[str, tuple[Decimal, Decimal]]
     return {code: (share(fee.amount, share_of_medicare), share(fee.mppr_amount, share_of_medicare))
             for code, fee in medicare_fee_schedule(year).items()}
 
-
-def annual_deductible(payer: PayerProfile, plan: PlanDesign, year: int) -> Decimal:
-    if payer.kind == "medicare":
-        return PART_B_DEDUCTIBLE[min(max(year, 2025), 2026)]
-    return plan.deductible

@@ -26,7 +26,6 @@ from decimal import Decimal
 
 from pipelines.synth import leaks
 from pipelines.synth.adjudication import (
-    Outcome,
     adjudicate_primary,
     adjudicate_secondary,
     duplicate_rejection,
@@ -60,6 +59,7 @@ from pipelines.synth.events import (
     PriorPayerLine,
     ProviderAdjustment,
     Remittance,
+    Service,
     Submission,
     Visit,
     VisitRecorded,
@@ -74,11 +74,14 @@ ATTENDANCE = 0.88
 VISITS_PER_EPISODE_MONTH = 9.0
 REWORK_SHARE = 0.6  # payer denials the practice fixes and resubmits
 NONE: frozenset[int] = frozenset()
+NO_DENIALS: dict = {}  # shared empty arguments of adjudicate_primary (never written to)
+NO_UNDERPAY: dict = {}
 ONE = Decimal("1")
 CORRECTION_FACTORS = (Decimal("0.90"), Decimal("1.06"))
 UNDERPAY_FACTORS = (Decimal("0.85"), Decimal("0.90"), Decimal("0.93"))
 SMALL_BALANCE = Decimal("5.00")  # a statement balance below this is written off
-INJECTED_DENIALS = (MISSING_KX, MISSING_GO, NCCI_NO_MODIFIER, TIMELY_FILING)
+# the denials of injected leaks, by identity (Denial's dataclass __eq__ is slow Python)
+INJECTED_DENIALS = frozenset(map(id, (MISSING_KX, MISSING_GO, NCCI_NO_MODIFIER, TIMELY_FILING)))
 NEVER_BILLED_RATE = leaks.RATES["visit_never_billed"]
 PAST_FILING_RATE = leaks.RATES["past_filing_limit"]
 SHORT_UNITS_RATE = leaks.RATES["units_below_minutes"]
@@ -100,12 +103,11 @@ def month_end(day: date) -> bool:
     return (day + timedelta(days=1)).day == 1
 
 
-@dataclass(slots=True)
-class PayerItem:
-    kind: str  # original | resend | replacement | void | secondary | crossover | correction
-    claim: Claim
-    submission: Submission | None = None
-    remittance: Remittance | None = None  # the primary answer (secondary, crossover, correction)
+# What a payer has to answer: (kind, claim, submission, primary remittance). kind: original |
+# resend | replacement | void | secondary | crossover | correction; the submission is None for a
+# crossover or correction, the primary remittance set for a crossover only. A tuple: one per
+# submission, and a dataclass would cost about 1,500 instructions more to make and free.
+PayerItem = tuple[str, Claim, Submission | None, Remittance | None]
 
 
 @dataclass(slots=True)
@@ -136,17 +138,18 @@ class ClaimState:
     """What the simulation remembers about a claim while it is open."""
 
     claim: Claim
-    pending: int = 0
-    remits: list[Remittance] = field(default_factory=list)  # primary, in order
-    correct_later: bool = False
+    billed: Decimal = ZERO  # claim.billed (its lines never change)
     pos_paid: Decimal = ZERO
+    prices: tuple[LinePrice, ...] | None = None  # the lines at the primary payer's contract
     kx_missing: AbstractSet[int] = NONE  # line indexes billed without a modifier they need
     go_missing: AbstractSet[int] = NONE
     ncci_missing: AbstractSet[int] = NONE
+    pending: int = 0
+    remits: list[Remittance] = field(default_factory=list)  # primary, in order
+    correct_later: bool = False
     late_filing: bool = False
     original_ready: date | None = None  # when the payer can first adjudicate the original
     void_planned: bool = False
-    prices: tuple[LinePrice, ...] | None = None  # the lines at the primary payer's contract
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +175,7 @@ class PayerRates:
 
 
 POINTERS = {n: tuple(range(1, n + 1)) for n in range(13)}  # diagnosis pointers of n codes
+LINE_SUFFIXES = tuple(f"-{n}" for n in range(100))  # line id = claim id + "-n" (n = 1, 2, ...)
 ASSISTANT_MODIFIER_KINDS = ("medicare", "medicare_advantage")  # CO on assistant lines
 
 
@@ -212,7 +216,7 @@ class ClientSimulation:
                                        plan.coinsurance == 0 and plan.deductible == 0
                                        and plan.copay == 0)
                             for payer in PAYERS.values() for plan in payer.plans}
-        self.month_codes: dict[date, str] = {}  # service date -> YYMM of the claim id
+        self.claim_prefixes: dict[date, str] = {}  # service date -> claim id up to YYMM
         self.icn_days: dict[tuple[str, date], str] = {}  # (payer, day) -> ICN prefix
 
     # ================================================================= driver
@@ -293,7 +297,7 @@ class ClientSimulation:
             visit.billing = "self_pay"
             price = sum((share(medicare_fee_schedule(visit.visit_date.year)[s.code].amount,
                                SELF_PAY_RATE) * s.units_entered for s in visit.services), ZERO)
-            if rng.random() < 0.85 and price > 0:
+            if rng.random() < 0.85 and price > ZERO:
                 self._patient_payment(visit.visit_date, visit, None, money(price), "card")
             return
         copay = patient.primary.plan.copay
@@ -318,7 +322,7 @@ class ClientSimulation:
                          amount: Decimal, method: str) -> None:
         self.payment_seq += 1
         patient = visit.patient
-        self.out.append(PatientPayment(f"PP{self.payment_seq:07d}", day, patient,
+        self.out.append(PatientPayment("PP" + str(self.payment_seq).zfill(7), day, patient,
                                        visit.visit_id if visit else None, claim_id, amount,
                                        method))
         if claim_id is None:
@@ -332,7 +336,7 @@ class ClientSimulation:
             if item[0] > day:
                 waiting.append(item)
                 continue
-            submissions.extend(self._claims_for(item[1], day))
+            self._claims_for(item[1], day, submissions)
         self.unbilled = waiting
         due = [item for item in self.submissions_due if item[0] <= day]
         self.submissions_due = [item for item in self.submissions_due if item[0] > day]
@@ -347,80 +351,88 @@ class ClientSimulation:
         self.batch_seq += 1
         self.out.append(ClaimBatch(day, self.batch_seq, submissions))
 
-    def _claims_for(self, visit: Visit, day: date) -> list[Submission]:
-        claim = self._new_claim(visit)
-        if claim is None:
-            return []
-        out = [self._original(claim, day)]
+    def _claims_for(self, visit: Visit, day: date, submissions: list[Submission]) -> None:
+        state = self._new_claim(visit)
+        if state is None:
+            return
+        claim = state.claim
+        submissions.append(self._original(state, day))
         if (self.plan_shares[id(claim.coverage.plan)][1] and claim.secondary is None
-                and not self.states[claim.claim_id].late_filing
-                and self.rng.random() < 0.004):
+                and not state.late_filing and self.rng.random() < 0.004):
             twin = self._new_claim(visit, twin_of=claim)
-            self.states[twin.claim_id].void_planned = True
-            out.append(self._original(twin, day))
-        return out
+            twin.void_planned = True
+            submissions.append(self._original(twin, day))
 
-    def _new_claim(self, visit: Visit, twin_of: Claim | None = None) -> Claim | None:
+    def _new_claim(self, visit: Visit, twin_of: Claim | None = None) -> ClaimState | None:
+        """The claim of ``visit``'s billable services (units entered), with its state."""
         rng = self.rng
         patient = visit.patient
         coverage = patient.primary
         payer = coverage.payer
-        billable = [s for s in visit.services if s.units_entered > 0]
-        if not billable:
-            return None
         self.claim_seq += 1
         day = visit.visit_date
-        month = self.month_codes.get(day)
-        if month is None:
-            month = self.month_codes[day] = f"{day:%y%m}"
-        claim_id = f"{self.practice.claim_prefix}{month}{self.claim_seq:07d}"
+        prefix = self.claim_prefixes.get(day)
+        if prefix is None:
+            prefix = self.claim_prefixes[day] = f"{self.practice.claim_prefix}{day:%y%m}"
+        claim_id = prefix + str(self.claim_seq).zfill(7)  # cheaper than f"{n:07d}"
         lines = []
-        timed: list[ClaimLine] = []  # timed lines of 2+ units
-        short_units = False
-        prices = None  # the claim's prices at its payer, when the coding leaks needed them
-        state_flags: dict[str, set[int]] = {}  # kx | go | ncci -> line indexes
+        timed: list[tuple[ClaimLine, Service]] = []  # timed lines of 2+ units
         pointers = POINTERS.get(len(patient.diagnoses)) or tuple(
             range(1, len(patient.diagnoses) + 1))
         supervisor = visit.supervising.npi
         assistant_modifier = payer.kind in ASSISTANT_MODIFIER_KINDS
-        for n, service in enumerate(billable, start=1):
-            modifiers = service.modifiers
+        distinct = self.practice.modifier_59
+        has_distinct = False  # a line carries the practice's 59/X modifier
+        n = 0
+        billed = ZERO  # = claim.billed, summed as it is
+        for service in visit.services:
             units = service.units_entered
+            if units <= 0:
+                continue
+            n += 1
+            modifiers = service.modifiers
+            if distinct in modifiers:
+                has_distinct = True
             if assistant_modifier and service.provider_npi != supervisor:
                 modifiers = (modifiers[0], "CO", *modifiers[1:])
             charge = service.unit_charge
-            line = ClaimLine(f"{claim_id}-{n}", service.service_id, service.code, modifiers,
-                             units, charge * units if units != 1 else charge, day, pointers)
+            if units != 1:
+                charge = charge * units
+            billed += charge
+            line = ClaimLine(claim_id + LINE_SUFFIXES[n], service.service_id, service.code,
+                             modifiers, units, charge, day, pointers)
             lines.append(line)
             if units >= 2 and service.minutes is not None:
-                timed.append(line)
+                timed.append((line, service))
+        if not lines:
+            self.claim_seq -= 1
+            return None
+        short_units = False
+        prices = None  # the claim's prices at its payer, when the coding leaks needed them
+        kx = go = ncci = NONE
         if twin_of is None:
             short_units = bool(timed) and rng.random() < SHORT_UNITS_RATE
             if short_units:
-                short = rng.choice(timed)  # charge entry keyed one unit too few
+                short, service = rng.choice(timed)  # charge entry keyed one unit too few
                 short.units -= 1
-                short.charge = short.charge - billable[lines.index(short)].unit_charge
-            prices = self._apply_coding_leaks(payer, patient, visit, lines, state_flags)
-        claim = Claim(claim_id, visit, patient, coverage, patient.secondary, lines,
-                      list(patient.diagnoses), visit.supervising, visit.visit_date)
+                short.charge = short.charge - service.unit_charge
+                billed = sum([ln.charge for ln in lines], ZERO)
+            prices, kx, go, ncci = self._apply_coding_leaks(payer, patient, visit, lines,
+                                                            has_distinct)
+        prior_auth = None
         if payer.kind in ("medicare_advantage", "workers_comp") or (
                 payer.kind == "medicaid" and rng.random() < 0.5):
-            claim.prior_auth = f"AUTH{rng.randint(1000000, 9999999)}"
-        state = ClaimState(claim)
-        if prices is not None:
-            state.prices = prices
-        if state_flags:
-            state.kx_missing = state_flags.get("kx", NONE)
-            state.go_missing = state_flags.get("go", NONE)
-            state.ncci_missing = state_flags.get("ncci", NONE)
-        state.pos_paid = self.visit_paid.pop(visit.visit_id, ZERO) if twin_of is None else ZERO
-        claim.paid_at_desk = state.pos_paid
-        self.states[claim_id] = state
+            prior_auth = f"AUTH{rng.randint(1000000, 9999999)}"
+        pos_paid = self.visit_paid.pop(visit.visit_id, ZERO) if twin_of is None else ZERO
+        claim = Claim(claim_id, visit, patient, coverage, patient.secondary, lines,
+                      list(patient.diagnoses), visit.supervising, day, prior_auth, pos_paid)
+        state = self.states[claim_id] = ClaimState(claim, billed, pos_paid, prices, kx, go,
+                                                    ncci)
         if visit.claim_id is None:
             visit.claim_id = claim_id
-        if twin_of is None and (short_units or state_flags):
+        if short_units or kx or go or ncci:
             self._coding_leaks(claim, state, short_units)
-        return claim
+        return state
 
     def _coding_leaks(self, claim: Claim, state: ClaimState, short_units: bool) -> None:
         if not (short_units or state.kx_missing or state.go_missing or state.ncci_missing):
@@ -445,20 +457,22 @@ class ClientSimulation:
                                                        claim.service_date)
         return prices
 
-    def _apply_coding_leaks(self, payer, patient, visit, lines, flags):
-        """Inject the coding leaks into ``lines``; their prices when the KX check needed them."""
+    def _apply_coding_leaks(self, payer, patient, visit, lines, has_distinct):
+        """Inject the coding leaks into ``lines``: their prices when the KX check needed them
+        (else None), and the indexes of the lines left without KX, GO and 59/X."""
         rng = self.rng
-        distinct = self.practice.modifier_59
+        kx = go = ncci = NONE
         # NCCI column-2 lines lose their 59/X modifier
-        if any([distinct in ln.modifiers for ln in lines]) and rng.random() < NCCI_RATE:
+        if has_distinct and rng.random() < NCCI_RATE:
+            distinct, ncci = self.practice.modifier_59, set()
             for i, ln in enumerate(lines):
                 if distinct in ln.modifiers:
                     ln.modifiers = tuple(m for m in ln.modifiers if m != distinct)
-                    flags.setdefault("ncci", set()).add(i)
+                    ncci.add(i)
         if payer.requires_go and rng.random() < MISSING_GO_RATE:
             i = rng.randrange(len(lines))
             lines[i].modifiers = tuple(m for m in lines[i].modifiers if m != "GO")
-            flags.setdefault("go", set()).add(i)
+            go = {i}
         if payer.kx_threshold:
             year = visit.visit_date.year
             prices = price_billed_lines(payer, lines, visit.visit_date)
@@ -469,24 +483,27 @@ class ClientSimulation:
                 used += price.allowed
                 if used > threshold:
                     if forget:
-                        flags.setdefault("kx", set()).add(i)
+                        if not kx:
+                            kx = set()
+                        kx.add(i)
                     else:
                         ln.modifiers = ln.modifiers + ("KX",)
             patient.therapy_allowed[year] = used
-            return prices
-        return None
+            return prices, kx, go, ncci
+        return None, kx, go, ncci
 
-    def _original(self, claim: Claim, day: date) -> Submission:
+    def _original(self, state: ClaimState, day: date) -> Submission:
+        claim = state.claim
         claim.submitted = day
-        state = self.states[claim.claim_id]
         payer = claim.coverage.payer
         if (day - claim.service_date).days > payer.filing_limit_days:
             state.late_filing = True
             prices = self._prices(claim, state)
             self.out.append(leaks.denied_lines_leak("past_filing_limit", claim,
                                                     list(range(len(claim.lines))), prices, payer))
+        # positional: keyword arguments cost a dataclass ~1,000 instructions more
         return Submission(claim, "original", "1", payer, claim.coverage, "P", tuple(claim.lines),
-                          claim.billed, other_coverage=claim.secondary)
+                          state.billed, None, claim.secondary)
 
     def _route(self, submission: Submission, day: date) -> None:
         """Queue a submission at its payer, ready after the payer's processing lag."""
@@ -500,7 +517,7 @@ class ClientSimulation:
             ready = max(ready, state.original_ready + timedelta(days=1))
         elif submission.kind == "original":
             state.original_ready = ready
-        self._queue(payer, ready, PayerItem(submission.kind, submission.claim, submission))
+        self._queue(payer, ready, (submission.kind, submission.claim, submission, None))
         if (submission.kind == "original" and lag > 24
                 and rng.random() < self.rates[payer.key].duplicate):
             resend = Submission(submission.claim, "resend", "1", payer, submission.coverage, "P",
@@ -509,7 +526,7 @@ class ClientSimulation:
             self._due(day + timedelta(days=21), submission.claim, resend)
 
     def _queue(self, payer: PayerProfile, ready: date, item: PayerItem) -> None:
-        self.states[item.claim.claim_id].pending += 1
+        self.states[item[1].claim_id].pending += 1
         self.payer_queue[payer.key].put(ready, item)
 
     def _due(self, day: date, claim: Claim, submission: Submission) -> None:
@@ -534,7 +551,7 @@ class ClientSimulation:
             prefix = self.icn_days[key, day] = (
                 f"{payer.payer_id[:2]}{day:%y}{day.timetuple().tm_yday:03d}"
                 f"{self.practice.claim_prefix[-2:]}")
-        return f"{prefix}{seq:07d}"
+        return prefix + str(seq).zfill(7)
 
     def _payment_run(self, payer: PayerProfile, day: date) -> None:
         queue = self.payer_queue.get(payer.key)
@@ -544,7 +561,7 @@ class ClientSimulation:
         remits: list[Remittance] = []
         follow: list[tuple[Claim, Decimal]] = []  # statements to send after the run
         for item in items:
-            remits.extend(self._adjudicate(payer, item, day, follow))
+            self._adjudicate(payer, item, day, remits, follow)
         for remit in remits:
             remit.payment_date = day
         plb = self._provider_adjustments(payer, day, remits)
@@ -557,39 +574,44 @@ class ClientSimulation:
         for claim, responsibility in follow:
             self._bill_patient(claim, day, responsibility)
         for item in items:
-            self._done(item.claim)
+            self._done(item[1])
 
-    def _adjudicate(self, payer: PayerProfile, item: PayerItem, day: date, follow: list):
-        claim = item.claim
+    def _adjudicate(self, payer: PayerProfile, item: PayerItem, day: date,
+                    remits: list[Remittance], follow: list) -> None:
+        """Answer ``item``: its remittances go to ``remits``, statements due to ``follow``."""
+        kind, claim, submission, primary = item
         state = self.states[claim.claim_id]
         rng = self.rng
-        if item.kind == "resend":  # queued after the original, so always a duplicate
-            return [duplicate_rejection(claim, payer, self._icn(payer, day), claim.submitted,
-                                        item.submission.billed)]
-        if item.kind in ("secondary", "crossover"):
-            received = item.submission.claim.submitted if item.submission else day
-            primary = item.remittance or next(r for r in reversed(state.remits)
-                                              if r.status != "22")
+        if kind == "resend":  # queued after the original, so always a duplicate
+            remits.append(duplicate_rejection(claim, payer, self._icn(payer, day),
+                                              claim.submitted, submission.billed))
+            return
+        if kind == "secondary" or kind == "crossover":
+            received = submission.claim.submitted if submission else day
+            primary = primary or next(r for r in reversed(state.remits) if r.status != "22")
             remit = adjudicate_secondary(claim, primary, claim.secondary,
                                          self._icn(payer, day), received)
             follow.append((claim, remit.patient_responsibility))
-            return [remit]
-        if item.kind == "void":
+            remits.append(remit)
+            return
+        if kind == "void":
             claim.voided = True
             last = state.remits[-1] if state.remits else None
             if last is None or last.status == "22":
-                return []
+                return
             reversal = reversal_of(last, day)
             state.remits.append(reversal)
-            return [reversal]
-        out: list[Remittance] = []
-        if item.kind in ("replacement", "correction") and state.remits:
-            out.append(reversal_of(state.remits[-1], day))
-        denied: dict[int, Denial] = {}
-        underpay: dict[int, Decimal] = {}
+            remits.append(reversal)
+            return
+        if kind != "original" and state.remits:  # replacement or correction
+            reversal = reversal_of(state.remits[-1], day)
+            state.remits.append(reversal)
+            remits.append(reversal)
+        denied: dict[int, Denial] = NO_DENIALS
+        underpay: dict[int, Decimal] = NO_UNDERPAY
         factor = ONE
         lines = tuple(claim.lines)
-        if item.kind == "original":
+        if kind == "original":
             denied = self._payer_denials(payer, claim, state)
             no_share = self.plan_shares[id(claim.coverage.plan)][0] and claim.secondary is None
             clean = not denied and not state.void_planned
@@ -599,17 +621,17 @@ class ClientSimulation:
                 factor = rng.choice(CORRECTION_FACTORS)
             elif clean and rng.random() < rates.underpay:
                 i = rng.randrange(len(lines))
-                underpay[i] = rng.choice(UNDERPAY_FACTORS)
-        frequency = "7" if item.kind == "replacement" else "1"
+                underpay = {i: rng.choice(UNDERPAY_FACTORS)}
+        frequency = "7" if kind == "replacement" else "1"
         crossover = claim.secondary if claim.secondary and claim.secondary.crossover else None
-        outcome = adjudicate_primary(claim, lines, claim.coverage, self._icn(payer, day),
-                                     frequency, claim.submitted, denied, factor, underpay,
-                                     crossover, self._prices(claim, state))
-        remit = outcome.remittance
-        out.append(remit)
-        state.remits.extend(out)
-        self._after_primary(payer, claim, state, outcome, day, follow)
-        return out
+        prices = self._prices(claim, state)
+        remit, underpaid = adjudicate_primary(claim, lines, claim.coverage,
+                                              self._icn(payer, day), frequency, claim.submitted,
+                                              denied, factor, underpay, crossover, prices,
+                                              state.billed)
+        state.remits.append(remit)
+        remits.append(remit)
+        self._after_primary(payer, claim, state, remit, denied, underpaid, prices, day, follow)
 
     def _payer_denials(self, payer: PayerProfile, claim: Claim, state: ClaimState):
         rng = self.rng
@@ -640,12 +662,12 @@ class ClientSimulation:
             return dict.fromkeys(range(n), choice)
         return {}
 
-    def _after_primary(self, payer, claim, state, outcome: Outcome, day, follow) -> None:
+    def _after_primary(self, payer, claim, state, remit: Remittance, denied, underpaid, prices,
+                       day, follow) -> None:
         rng = self.rng
-        remit = outcome.remittance
-        payer_denials = {i: d for i, d in outcome.denied.items()
-                         if d not in INJECTED_DENIALS} if outcome.denied else None
-        for i, gap in outcome.underpaid.items():
+        payer_denials = {i: d for i, d in denied.items()
+                         if id(d) not in INJECTED_DENIALS} if denied else None
+        for i, gap in underpaid.items():
             self.out.append(Leak("underpaid_line", claim.claim_id, (claim.lines[i].line_id,),
                                  None, payer.key, claim.service_date, gap,
                                  "line allowed below the payer's contract"))
@@ -653,23 +675,22 @@ class ClientSimulation:
             denial = next(iter(payer_denials.values()))
             if denial.reworkable and rng.random() < REWORK_SHARE:
                 replacement = Submission(claim, "replacement", "7", payer, claim.coverage, "P",
-                                         tuple(claim.lines), claim.billed,
+                                         tuple(claim.lines), state.billed,
                                          payer_claim_number=remit.payer_claim_number,
                                          other_coverage=claim.secondary)
                 self._due(day + DAYS[rng.randint(5, 25)], claim, replacement)
                 return
             self.out.append(leaks.denied_lines_leak("denial_never_reworked", claim,
-                                                    sorted(payer_denials), outcome.prices, payer))
-        if state.void_planned and remit.paid > 0:
+                                                    sorted(payer_denials), prices, payer))
+        if state.void_planned and remit.paid > ZERO:
             state.void_planned = False
             void = Submission(claim, "void", "8", payer, claim.coverage, "P", tuple(claim.lines),
-                              claim.billed, payer_claim_number=remit.payer_claim_number)
+                              state.billed, payer_claim_number=remit.payer_claim_number)
             self._due(day + DAYS[rng.randint(10, 40)], claim, void)
             return
         if state.correct_later:
             state.correct_later = False
-            self._queue(payer, day + DAYS[rng.randint(20, 60)],
-                        PayerItem("correction", claim))
+            self._queue(payer, day + DAYS[rng.randint(20, 60)], ("correction", claim, None, None))
             return
         self._after_insurance_primary(claim, state, remit, day, follow)
 
@@ -677,13 +698,13 @@ class ClientSimulation:
         rng = self.rng
         pr = remit.patient_responsibility
         secondary = claim.secondary
-        if secondary is not None and pr > 0:
+        if secondary is not None and pr > ZERO:
             if secondary.crossover:
-                item = PayerItem("crossover", claim, remittance=remit)
-                self._queue(secondary.payer, day + DAYS[rng.randint(6, 16)], item)
+                self._queue(secondary.payer, day + DAYS[rng.randint(6, 16)],
+                            ("crossover", claim, None, remit))
                 return
             expected = adjudicate_secondary(claim, remit, secondary, "EXPECTED", day).paid
-            if expected > 0 and rng.random() < leaks.RATES["secondary_never_sent"]:
+            if expected > ZERO and rng.random() < leaks.RATES["secondary_never_sent"]:
                 self.out.append(Leak("secondary_never_sent", claim.claim_id,
                                      tuple(lp.line_id for lp in remit.lines), None,
                                      secondary.payer.key, claim.service_date, expected,
@@ -693,7 +714,7 @@ class ClientSimulation:
                 PriorPayerLine(lp.line_id, lp.paid, lp.units, list(lp.adjustments))
                 for lp in remit.lines])
             submission = Submission(claim, "secondary", "1", secondary.payer, secondary, "S",
-                                    tuple(claim.lines), claim.billed, other_coverage=claim.coverage,
+                                    tuple(claim.lines), state.billed, other_coverage=claim.coverage,
                                     prior_payer=prior)
             self._due(day + DAYS[rng.randint(2, 10)], claim, submission)
             return
@@ -703,7 +724,7 @@ class ClientSimulation:
         rng = self.rng
         plb: list[ProviderAdjustment] = []
         month_ago = day - timedelta(days=30)
-        late = [r for r in remits if r.status in ("1", "19") and r.paid > 0
+        late = [r for r in remits if r.status in ("1", "19") and r.paid > ZERO
                 and r.received_date < month_ago]  # received more than 30 days ago
         if late and rng.random() < self.rates[payer.key].interest * 3:
             r = late[0]
@@ -719,7 +740,7 @@ class ClientSimulation:
             plb.append(ProviderAdjustment("FB", "FWDBAL", carry))
             self.forward_balance[payer.key] = ZERO
         total = sum((r.paid for r in remits), ZERO) - sum((p.amount for p in plb), ZERO)
-        if total < 0:
+        if total < ZERO:
             plb.append(ProviderAdjustment("FB", "FWDBAL", total))
             self.forward_balance[payer.key] = -total
         return plb
@@ -732,10 +753,10 @@ class ClientSimulation:
         if state is None:
             return
         balance = responsibility - state.pos_paid
-        if balance < 0:
+        if balance < ZERO:
             self._later(claim, day + DAYS[rng.randint(15, 40)], ("refund", -balance))
             return
-        if balance == 0:
+        if not balance:
             return
         if balance < SMALL_BALANCE:
             self._later(claim, day + DAYS[rng.randint(30, 60)],
@@ -767,7 +788,7 @@ class ClientSimulation:
                 self._patient_payment(day, claim.visit, claim.claim_id, -action[1], "refund")
             else:
                 self.writeoff_seq += 1
-                self.out.append(PatientWriteOff(f"WO{self.writeoff_seq:07d}", day, claim.patient,
-                                                claim.visit.visit_id, claim.claim_id, action[1],
-                                                action[2]))
+                self.out.append(PatientWriteOff("WO" + str(self.writeoff_seq).zfill(7), day,
+                                                claim.patient, claim.visit.visit_id,
+                                                claim.claim_id, action[1], action[2]))
             self._done(claim)
