@@ -153,11 +153,12 @@ class ClientTruth:
         self.by_payer: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: ZERO))
         self.visits: dict[str, int] = defaultdict(int)
         self.patients: set[str] = set()
-        self._bound = {kind: handler.__get__(self) for kind, handler in self._handlers.items()}
+        # event type -> bound handler (``feed`` dispatches through it; so may a caller)
+        self.handlers = {kind: handler.__get__(self) for kind, handler in self._handlers.items()}
 
     # ---------------------------------------------------------------- events
     def feed(self, event) -> None:
-        handler = self._bound.get(type(event))
+        handler = self.handlers.get(type(event))
         if handler is not None:
             handler(event)
 
