@@ -13,7 +13,7 @@ VERSION = "005010X221A1"
 
 
 def file_name(run: PaymentRun) -> str:
-    return f"{run.payment_date:%Y%m%d}_{run.payer.key}_{run.run_number:04d}.x12"
+    return f"{d8(run.payment_date)}_{run.payer.key}_{run.run_number:04d}.x12"
 
 
 def render(practice: Practice, run: PaymentRun) -> str:

@@ -24,7 +24,7 @@ CLEARINGHOUSES = {
 
 
 def file_name(batch: ClaimBatch) -> str:
-    return f"{batch.batch_date:%Y%m%d}_batch{batch.batch_number:04d}.x12"
+    return f"{d8(batch.batch_date)}_batch{batch.batch_number:04d}.x12"
 
 
 def render(practice: Practice, batch: ClaimBatch) -> str:

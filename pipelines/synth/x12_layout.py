@@ -117,7 +117,7 @@ def isa_segment(style: Style, sender: str, receiver: str, when: date, time: str,
                 control: int) -> str:
     e = style.element
     fields = ["ISA", "00", " " * 10, "00", " " * 10, "ZZ", f"{sender:<15.15}", "ZZ",
-              f"{receiver:<15.15}", when.strftime("%y%m%d"), time, style.repetition, "00501",
+              f"{receiver:<15.15}", d8(when)[2:], time, style.repetition, "00501",
               f"{control:09d}", "0", "P", style.component]
     isa = e.join(fields)
     if len(isa) != 105:  # + the terminator's first character = 106
