@@ -113,13 +113,14 @@ def _long_cas_segments(adjustments) -> str:
                      for start in range(0, len(pairs), 6))
 
 
-def isa_segment(style: Style, sender: str, receiver: str, when: date, time: str,
+def isa_segment(repetition: str, sender: str, receiver: str, when: date, time: str,
                 control: int) -> str:
-    e = style.element
+    """The ISA in the canonical notation (``*`` elements, ``:`` component separator), to be
+    rendered with the rest of the interchange."""
     fields = ["ISA", "00", " " * 10, "00", " " * 10, "ZZ", f"{sender:<15.15}", "ZZ",
-              f"{receiver:<15.15}", d8(when)[2:], time, style.repetition, "00501",
-              f"{control:09d}", "0", "P", style.component]
-    isa = e.join(fields)
+              f"{receiver:<15.15}", d8(when)[2:], time, repetition, "00501",
+              f"{control:09d}", "0", "P", ":"]
+    isa = "*".join(fields)
     if len(isa) != 105:  # + the terminator's first character = 106
         raise ValueError(f"ISA would be {len(isa) + 1} characters, not 106")
     return isa
@@ -132,8 +133,7 @@ def interchange(style: Style, *, sender: str, receiver: str, functional_id: str,
 
     Each transaction is a list of strings of one or more newline-separated segments.
     """
-    isa = isa_segment(Style("*", ":", style.repetition, "\n"), sender, receiver, when, time,
-                      control)  # in the canonical notation, rendered with the rest
+    isa = isa_segment(style.repetition, sender, receiver, when, time, control)
     terminator = style.terminator
     grows = len(terminator) - 1  # what each newline adds to the length when rendered
     pieces = []  # rendered; joined by terminators
