@@ -7,7 +7,7 @@ from datetime import timedelta
 from pipelines.synth.catalog import payer_address
 from pipelines.synth.events import PaymentRun, Practice, Remittance
 from pipelines.synth.money import ZERO, fmt
-from pipelines.synth.x12_layout import STYLES, cas_segments, d8, interchange
+from pipelines.synth.x12_layout import STYLES, cas_segments, d8, interchange, procedure_texts
 
 VERSION = "005010X221A1"
 
@@ -119,8 +119,7 @@ def _claim_payment(out: list[str], r: Remittance, names: _Names) -> None:
     lines = []  # the service lines, rendered before AMT*AU: it sums their allowed amounts
     covered = ZERO
     for lp in r.lines:
-        modifiers = lp.modifiers
-        procedure = f"HC:{lp.code}:{':'.join(modifiers)}" if modifiers else f"HC:{lp.code}"
+        procedure = procedure_texts[lp.code, lp.modifiers]
         lines.append(f"SVC*{procedure}*{fmt(lp.charge)}*{fmt(lp.paid)}**{lp.units}\n"
                      f"DTM*472*{d8(lp.service_date)}")
         if lp.adjustments:

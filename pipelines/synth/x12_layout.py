@@ -78,6 +78,21 @@ class _DateTexts(dict):
 d8 = _DateTexts().__getitem__  # d8(day) -> "CCYYMMDD"
 
 
+class _ProcedureTexts(dict):
+    """``HC:code[:modifier...]`` (SV101, SVD03, SVC01) of each (code, modifiers) seen; bounded.
+    A lookup costs about half of joining the text again."""
+
+    def __missing__(self, key: tuple[str, tuple[str, ...]]) -> str:
+        if len(self) > 4096:
+            self.clear()
+        code, modifiers = key
+        text = self[key] = ":".join(("HC", code, *modifiers))
+        return text
+
+
+procedure_texts = _ProcedureTexts()  # procedure_texts[code, modifiers] -> "HC:97110:GO"
+
+
 def segment(*elements: str) -> str:
     """``*``-joined segment without trailing empty elements."""
     parts = list(elements)
