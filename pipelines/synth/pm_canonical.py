@@ -115,6 +115,14 @@ class _IsoDates(dict):
         return text
 
 
+class _CountTexts(dict):
+    """Text of each count seen (units, minutes; "" for None): a few small numbers recur."""
+
+    def __missing__(self, n: int) -> str:
+        text = self[n] = str(n)
+        return text
+
+
 class CanonicalPmWriter:
     """Writes ``<client>/pm/*.csv`` as the events of one client arrive."""
 
@@ -126,6 +134,7 @@ class CanonicalPmWriter:
         self.seen_patients: set[str] = set()
         self.charge_seq = 0
         self.iso = _IsoDates({None: ""})
+        self.counts = _CountTexts({None: ""})
         self.handlers = {VisitRecorded: self._visit_recorded, ClaimBatch: self._batch,
                          PatientPayment: self._payment, PatientWriteOff: self._write_off}
         self._static_tables()
@@ -203,10 +212,10 @@ class CanonicalPmWriter:
             "Y" if visit.note_signed_date else "N", iso[visit.note_signed_date]))
         services = self.tables["services"]
         add_service = services.rows.append
+        counts = self.counts
         for s in visit.services:
             add_service((s.service_id, visit.visit_id, s.code, ";".join(s.modifiers),
-                         "" if s.minutes is None else str(s.minutes), str(s.units_entered),
-                         s.provider_npi))
+                         counts[s.minutes], counts[s.units_entered], s.provider_npi))
         services.spill()
         if visit.status == "attended" and visit.billing != "claim":
             self._unclaimed_charges(visit)
@@ -235,6 +244,7 @@ class CanonicalPmWriter:
         add_charge = charges.rows.append
         iso = self.iso
         billed = iso[batch.batch_date]
+        counts = self.counts
         seq = self.charge_seq
         for sub in batch.submissions:
             if sub.kind == "original":
@@ -254,7 +264,7 @@ class CanonicalPmWriter:
                 add_charge((
                     f"C{seq:08d}", visit_id, line.service_id, claim_id, line.line_id,
                     iso[line.service_date], posted, billed, line.code, ";".join(line.modifiers),
-                    str(line.units), fmt(charge), payer_id, status))
+                    counts[line.units], fmt(charge), payer_id, status))
         self.charge_seq = seq
         charges.spill()
 
