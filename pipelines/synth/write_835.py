@@ -7,7 +7,14 @@ from datetime import timedelta
 from pipelines.synth.catalog import payer_address
 from pipelines.synth.events import PaymentRun, Practice, Remittance
 from pipelines.synth.money import ZERO, fmt
-from pipelines.synth.x12_layout import STYLES, cas_segments, d8, interchange, procedure_texts
+from pipelines.synth.x12_layout import (
+    STYLES,
+    cas_segments,
+    count_texts,
+    d8,
+    interchange,
+    procedure_texts,
+)
 
 VERSION = "005010X221A1"
 
@@ -120,7 +127,7 @@ def _claim_payment(out: list[str], r: Remittance, names: _Names) -> None:
     covered = ZERO
     for lp in r.lines:
         procedure = procedure_texts[lp.code, lp.modifiers]
-        lines.append(f"SVC*{procedure}*{fmt(lp.charge)}*{fmt(lp.paid)}**{lp.units}\n"
+        lines.append(f"SVC*{procedure}*{fmt(lp.charge)}*{fmt(lp.paid)}**{count_texts[lp.units]}\n"
                      f"DTM*472*{d8(lp.service_date)}")
         if lp.adjustments:
             lines.append(cas_segments(lp.adjustments))

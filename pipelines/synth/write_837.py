@@ -15,6 +15,7 @@ from pipelines.synth.money import fmt
 from pipelines.synth.x12_layout import (
     STYLES,
     cas_segments,
+    count_texts,
     d8,
     interchange,
     procedure_texts,
@@ -214,7 +215,8 @@ def _claim(out: list[str], s: Submission, hl: int, parts: _Parts) -> int:
     pointers = parts.pointers
     for n, line in enumerate(s.lines, start=1):
         procedure = procedure_texts[line.code, line.modifiers]
-        out.append(f"LX*{n}\nSV1*{procedure}*{fmt(line.charge)}*UN*{line.units}***"
+        out.append(f"LX*{count_texts[n]}\nSV1*{procedure}*{fmt(line.charge)}*UN*"
+                   f"{count_texts[line.units]}***"
                    f"{pointers[line.dx_pointers]}\nDTP*472*D8*{d8(line.service_date)}\n"
                    f"REF*6R*{line.line_id}")
         if prior_lines is not None and line.line_id in prior_lines:

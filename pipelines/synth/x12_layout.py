@@ -93,6 +93,17 @@ class _ProcedureTexts(dict):
 procedure_texts = _ProcedureTexts()  # procedure_texts[code, modifiers] -> "HC:97110:GO"
 
 
+class _CountTexts(dict):
+    """Text of each count seen (units, line numbers): a few small numbers recur."""
+
+    def __missing__(self, n: int) -> str:
+        text = self[n] = str(n)
+        return text
+
+
+count_texts = _CountTexts()  # count_texts[3] -> "3"
+
+
 def segment(*elements: str) -> str:
     """``*``-joined segment without trailing empty elements."""
     parts = list(elements)
