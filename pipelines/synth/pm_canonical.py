@@ -239,7 +239,8 @@ class CanonicalPmWriter:
 
     def _batch(self, batch: ClaimBatch) -> None:
         """A charge row per line of each original or voided claim (same columns as
-        ``_charge``, written here directly: most charges are these)."""
+        ``_charge``, written here directly: most charges are these). Charge ids are zero-filled
+        by str.zfill: an f-string format spec (``{seq:08d}``) costs ~900 instructions more."""
         charges = self.tables["charges"]
         add_charge = charges.rows.append
         iso = self.iso
@@ -262,7 +263,7 @@ class CanonicalPmWriter:
                 seq += 1
                 charge = line.charge if status == "billed" else -line.charge
                 add_charge((
-                    f"C{seq:08d}", visit_id, line.service_id, claim_id, line.line_id,
+                    "C" + str(seq).zfill(8), visit_id, line.service_id, claim_id, line.line_id,
                     iso[line.service_date], posted, billed, line.code, ";".join(line.modifiers),
                     counts[line.units], fmt(charge), payer_id, status))
         self.charge_seq = seq
@@ -273,7 +274,7 @@ class CanonicalPmWriter:
         self.charge_seq += 1
         iso = self.iso
         self.tables["charges"].row((
-            f"C{self.charge_seq:08d}", visit_id, service_id, claim_id, line_id,
+            "C" + str(self.charge_seq).zfill(8), visit_id, service_id, claim_id, line_id,
             iso[service_date], iso[posted], iso[billed], code, ";".join(modifiers), str(units),
             fmt(amount), payer_id, status))
 
