@@ -201,18 +201,31 @@ def _write_client(out: Path, seed: int, index: int, months: int,
         (folder / sub).mkdir(parents=True)
     truth = ClientTruth(practice)
     pm = CanonicalPmWriter(practice, folder / "pm")
-    x12_writers = {ClaimBatch: (write_837, folder / "837"), PaymentRun: (write_835, folder / "835")}
-    files = x12_bytes = 0
-    for event in events:
-        truth.feed(event)
-        pm.feed(event)
-        x12 = x12_writers.get(type(event))
-        if x12 is not None:
-            writer, directory = x12
+    written = [0, 0]  # X12 files, bytes
+
+    def x12_writer(writer, directory: Path):
+        folder = f"{directory}{os.sep}"  # a plain open: pathlib's join and open cost more
+
+        def write(event) -> None:
             data = writer.render(practice, event).encode("ascii")
-            (directory / writer.file_name(event)).write_bytes(data)
-            files += 1
-            x12_bytes += len(data)
+            with open(folder + writer.file_name(event), "wb") as file:
+                file.write(data)
+            written[0] += 1
+            written[1] += len(data)
+        return write
+
+    x12 = {ClaimBatch: x12_writer(write_837, folder / "837"),
+           PaymentRun: x12_writer(write_835, folder / "835")}
+    # event type -> the handlers of all consumers, in this order: truth, PM, X12
+    consumers: dict[type, list] = {}
+    for handlers in (truth.handlers, pm.handlers, x12):
+        for kind, handle in handlers.items():
+            consumers.setdefault(kind, []).append(handle)
+    dispatch = {kind: tuple(handles) for kind, handles in consumers.items()}.get
+    for event in events:
+        for handle in dispatch(type(event), ()):
+            handle(event)
+    files, x12_bytes = written
     pm.close()
     document = truth.finish()
     (folder / "truth.json").write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")

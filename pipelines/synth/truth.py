@@ -23,7 +23,6 @@ from pipelines.synth.events import (
     PatientWriteOff,
     PaymentRun,
     Practice,
-    Remittance,
     VisitRecorded,
 )
 from pipelines.synth.leaks import DEFINITIONS as LEAK_DEFINITIONS
@@ -153,11 +152,12 @@ class ClientTruth:
         self.by_payer: dict[str, dict] = defaultdict(lambda: defaultdict(lambda: ZERO))
         self.visits: dict[str, int] = defaultdict(int)
         self.patients: set[str] = set()
-        self._bound = {kind: handler.__get__(self) for kind, handler in self._handlers.items()}
+        # event type -> bound handler (``feed`` dispatches through it; so may a caller)
+        self.handlers = {kind: handler.__get__(self) for kind, handler in self._handlers.items()}
 
     # ---------------------------------------------------------------- events
     def feed(self, event) -> None:
-        handler = self._bound.get(type(event))
+        handler = self.handlers.get(type(event))
         if handler is not None:
             handler(event)
 
@@ -167,7 +167,7 @@ class ClientTruth:
 
     def _batch(self, batch: ClaimBatch) -> None:
         day = batch.batch_date
-        m = month_key(day)
+        m = (day.year, day.month)
         claims, desk_paid, by_payer = self.claims, self.visit_desk_paid, self.by_payer
         # one batch, one month: its sums are added once (Decimal sums are exact in any order)
         submitted = lag = 0
@@ -201,11 +201,58 @@ class ClientTruth:
             self.billed_by_day[day] += billed
 
     def _run(self, run: PaymentRun) -> None:
-        m = month_key(run.payment_date)
+        day = run.payment_date
+        m = (day.year, day.month)
+        claims, by_payer = self.claims, self.by_payer
+        position = self.position
         # one run, one month: its sums are added once (Decimal sums are exact in any order)
         sums: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        paid_total = allowed = patient_responsibility = ZERO
+        run_payer = run.payer
+        run_payer_paid = None  # what the run's own payer paid (nearly every remittance)
         for r in run.remittances:
-            self._remittance(r, run.payment_date, sums)
+            position += 1
+            claim = claims[r.claim.claim_id]
+            paid = r.paid
+            paid_total += paid
+            payer = r.payer
+            if payer is run_payer:
+                run_payer_paid = paid if run_payer_paid is None else run_payer_paid + paid
+            else:
+                by_payer[payer.key]["paid"] += paid
+            claim.payer_paid += paid
+            status = r.status
+            adjustments = r.claim_adjustments
+            if r.lines:
+                adjustments = list(adjustments)
+                for line in r.lines:
+                    adjustments += line.adjustments
+            denial, written_down, contractual = _add_adjustments(adjustments, sums)
+            if written_down:
+                claim.written_down += written_down
+            if contractual:
+                claim.contractual += contractual
+            if payer.key == claim.primary_payer:
+                if status in ("1", "4", "19", "22"):
+                    responsibility = r.patient_responsibility
+                    allowed += paid + responsibility
+                    patient_responsibility += responsibility
+                claim.primary_remits.append(PrimaryRemit(day, position, r.payer_claim_number,
+                                                         status, denial is not None,
+                                                         denial or ZERO, r.charge, r.reverses))
+                if status in PRIMARY_STATUSES:
+                    claim.primary_adjudicated = True
+                if status == "19":
+                    claim.primary_forwarded = True
+            elif status in ("2", "3", "20", "21"):
+                claim.secondary_remitted = True
+        self.position = position
+        if run_payer_paid is not None:
+            by_payer[run_payer.key]["paid"] += run_payer_paid
+        if run.remittances:
+            sums["payer_paid_amount"] += paid_total
+            sums["allowed_amount"] += allowed
+            sums["patient_responsibility_amount"] += patient_responsibility
         for adj in run.provider_adjustments:
             sums["provider_adjustment_amount"] += adj.amount
             sums[f"plb_{adj.reason}"] += adj.amount
@@ -213,52 +260,9 @@ class ClientTruth:
         for kpi, amount in sums.items():
             money[kpi][m] += amount
 
-    def _remittance(self, r: Remittance, day: date, sums: dict[str, Decimal]) -> None:
-        self.position += 1
-        claim = self.claims[r.claim.claim_id]
-        paid = r.paid
-        sums["payer_paid_amount"] += paid
-        self.by_payer[r.payer.key]["paid"] += paid
-        claim.payer_paid += paid
-        primary = r.payer.key == claim.primary_payer
-        denial = written_down = contractual = ZERO
-        has_denial = False
-        adjustments = r.claim_adjustments
-        if r.lines:
-            adjustments = list(adjustments)
-            for line in r.lines:
-                adjustments += line.adjustments
-        for group, carc, amount in adjustments:
-            try:
-                kpi, is_denial, lowers_balance, is_contractual = ROLES[group][carc]
-            except KeyError:
-                kpi, is_denial, lowers_balance, is_contractual = _learn_role(group, carc)
-            sums[kpi] += amount
-            if is_denial and amount > 0:
-                denial += amount
-                has_denial = True
-            if lowers_balance:
-                written_down += amount
-            if is_contractual:
-                contractual += amount
-        claim.written_down += written_down
-        claim.contractual += contractual
-        if primary and r.status in ("1", "4", "19", "22"):
-            sums["allowed_amount"] += paid + r.patient_responsibility
-            sums["patient_responsibility_amount"] += r.patient_responsibility
-        if primary:
-            claim.primary_remits.append(PrimaryRemit(day, self.position, r.payer_claim_number,
-                                                     r.status, has_denial, denial, r.charge,
-                                                     r.reverses))
-            if r.status in PRIMARY_STATUSES:
-                claim.primary_adjudicated = True
-            if r.status == "19":
-                claim.primary_forwarded = True
-        elif r.status in ("2", "3", "20", "21"):
-            claim.secondary_remitted = True
-
     def _patient_payment(self, p: PatientPayment) -> None:
-        self.money["patient_paid_amount"][month_key(p.posting_date)] += p.amount
+        day = p.posting_date
+        self.money["patient_paid_amount"][day.year, day.month] += p.amount
         if p.claim_id is not None:
             self.claims[p.claim_id].patient_paid += p.amount
         elif p.visit_id is not None:  # a desk payment: joins the visit's claim when billed
@@ -281,10 +285,10 @@ class ClientTruth:
         snap = defaultdict(lambda: ZERO)
 
         def add(service_date: date, balance: Decimal, insurance: bool) -> None:
-            if balance < 0:
+            if balance < ZERO:
                 snap["credit_balance_amount"] -= balance
                 return
-            if balance == 0:
+            if not balance:
                 return
             snap["ar_amount"] += balance
             snap["ar_insurance_amount" if insurance else "ar_patient_amount"] += balance
@@ -300,7 +304,7 @@ class ClientTruth:
             if claim.voided_on is None or claim.voided_on > day:
                 balance = claim.balance()
                 if balance:
-                    key = (claim.service_date, claim.insurance_owes(), balance < 0)
+                    key = (claim.service_date, claim.insurance_owes(), balance < ZERO)
                     balances[key] = balances.get(key, ZERO) + balance
         for (service_date, insurance, _), balance in balances.items():
             add(service_date, balance, insurance)
@@ -321,7 +325,7 @@ class ClientTruth:
         first = first_remittance(claim)
         if first is not None:
             paid_on = first.payment_date
-            m = month_key(paid_on)
+            m = (paid_on.year, paid_on.month)
             sums = self.first_answers.get(m)
             if sums is None:
                 sums = self.first_answers[m] = [0, ZERO, ZERO, 0, 0, 0]
@@ -331,17 +335,19 @@ class ClientTruth:
             sums[3] += (paid_on - claim.submission_date).days
             if first.has_denial:
                 sums[4] += 1
-            elif first.status != "4" and not any([d < paid_on for d in claim.rework_dates]):
+            elif first.status != "4" and not (
+                    claim.rework_dates and any([d < paid_on for d in claim.rework_dates])):
                 sums[5] += 1
         if claim.voided_on is None:
-            cohort = self.cohort[month_key(claim.service_date)]
+            service_date = claim.service_date
+            cohort = self.cohort[service_date.year, service_date.month]
             cohort[0] += claim.billed
             cohort[1] += claim.payer_paid
             cohort[2] += claim.patient_paid
             cohort[3] += claim.contractual
             balance = claim.balance()
             if balance:
-                key = (claim.service_date, claim.insurance_owes(), balance < 0)
+                key = (claim.service_date, claim.insurance_owes(), balance < ZERO)
                 self.closed_balances[key] = self.closed_balances.get(key, ZERO) + balance
 
     def finish(self) -> dict:
@@ -438,6 +444,26 @@ class ClientTruth:
                               for k, v in sorted(by_kind.items())},
             "leaks_total_amount": fmt(sum((Decimal(x["amount"]) for x in leaks), ZERO)),
         }
+
+
+def _add_adjustments(adjustments, sums: dict[str, Decimal]):
+    """Add CAS triplets to their KPIs in ``sums``; return what they sum to as a denial (None
+    when none is a positive denial), as write-downs and as contractual adjustments."""
+    denial = None
+    written_down = contractual = ZERO
+    for group, carc, amount in adjustments:
+        try:
+            kpi, is_denial, lowers_balance, is_contractual = ROLES[group][carc]
+        except KeyError:
+            kpi, is_denial, lowers_balance, is_contractual = _learn_role(group, carc)
+        sums[kpi] += amount
+        if is_denial and amount > ZERO:
+            denial = amount if denial is None else denial + amount
+        if lowers_balance:
+            written_down += amount
+        if is_contractual:
+            contractual += amount
+    return denial, written_down, contractual
 
 
 # group → CARC → role of the CAS triplets seen so far (two string lookups per triplet)

@@ -7,13 +7,20 @@ from datetime import timedelta
 from pipelines.synth.catalog import payer_address
 from pipelines.synth.events import PaymentRun, Practice, Remittance
 from pipelines.synth.money import ZERO, fmt
-from pipelines.synth.x12_layout import STYLES, cas_segments, d8, interchange
+from pipelines.synth.x12_layout import (
+    STYLES,
+    cas_segments,
+    count_texts,
+    d8,
+    interchange,
+    procedure_texts,
+)
 
 VERSION = "005010X221A1"
 
 
 def file_name(run: PaymentRun) -> str:
-    return f"{run.payment_date:%Y%m%d}_{run.payer.key}_{run.run_number:04d}.x12"
+    return f"{d8(run.payment_date)}_{run.payer.key}_{run.run_number:04d}.x12"
 
 
 def render(practice: Practice, run: PaymentRun) -> str:
@@ -119,9 +126,8 @@ def _claim_payment(out: list[str], r: Remittance, names: _Names) -> None:
     lines = []  # the service lines, rendered before AMT*AU: it sums their allowed amounts
     covered = ZERO
     for lp in r.lines:
-        modifiers = lp.modifiers
-        procedure = f"HC:{lp.code}:{':'.join(modifiers)}" if modifiers else f"HC:{lp.code}"
-        lines.append(f"SVC*{procedure}*{fmt(lp.charge)}*{fmt(lp.paid)}**{lp.units}\n"
+        procedure = procedure_texts[lp.code, lp.modifiers]
+        lines.append(f"SVC*{procedure}*{fmt(lp.charge)}*{fmt(lp.paid)}**{count_texts[lp.units]}\n"
                      f"DTM*472*{d8(lp.service_date)}")
         if lp.adjustments:
             lines.append(cas_segments(lp.adjustments))

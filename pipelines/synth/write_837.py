@@ -5,7 +5,6 @@ from __future__ import annotations
 from pipelines.synth.catalog import payer_address
 from pipelines.synth.events import (
     ClaimBatch,
-    ClaimLine,
     Coverage,
     Location,
     Practice,
@@ -13,7 +12,15 @@ from pipelines.synth.events import (
     Submission,
 )
 from pipelines.synth.money import fmt
-from pipelines.synth.x12_layout import STYLES, cas_segments, d8, interchange, segment
+from pipelines.synth.x12_layout import (
+    STYLES,
+    cas_segments,
+    count_texts,
+    d8,
+    interchange,
+    procedure_texts,
+    segment,
+)
 
 VERSION = "005010X222A1"
 CLEARINGHOUSES = {
@@ -24,7 +31,7 @@ CLEARINGHOUSES = {
 
 
 def file_name(batch: ClaimBatch) -> str:
-    return f"{batch.batch_date:%Y%m%d}_batch{batch.batch_number:04d}.x12"
+    return f"{d8(batch.batch_date)}_batch{batch.batch_number:04d}.x12"
 
 
 def render(practice: Practice, batch: ClaimBatch) -> str:
@@ -70,9 +77,8 @@ class _Parts:
         self.practice = practice
         self.parties: dict[tuple[int, str], tuple[Coverage, str, str]] = {}
         self.people: dict[tuple[int, int, int], tuple[object, object, object, str]] = {}
-        self.procedures: dict[tuple[str, tuple[str, ...]], str] = {}
-        self.pointers: dict[tuple[int, ...], str] = {}
-        self.diagnoses: dict[tuple[str, ...], str] = {}
+        self.pointers = _PointerTexts()  # pointers[dx_pointers] -> SV107 text
+        self.diagnoses = _DiagnosisTexts()  # diagnoses[tuple(codes)] -> the HI segment
 
     @classmethod
     def of(cls, practice: Practice) -> _Parts:
@@ -131,25 +137,22 @@ class _Parts:
             cached = self.people[key] = (referrer, rendering, location, text)
         return cached[3]
 
-    def procedure(self, line: ClaimLine) -> str:
-        key = (line.code, line.modifiers)
-        text = self.procedures.get(key)
-        if text is None:
-            text = self.procedures[key] = ":".join(("HC", line.code, *line.modifiers))
+
+
+class _PointerTexts(dict):
+    """SV107 of each diagnosis pointer tuple: ``1:2:3`` (at most four)."""
+
+    def __missing__(self, pointers: tuple[int, ...]) -> str:
+        text = self[pointers] = ":".join(str(p) for p in pointers[:4])
         return text
 
-    def pointer(self, pointers: tuple[int, ...]) -> str:
-        text = self.pointers.get(pointers)
-        if text is None:
-            text = self.pointers[pointers] = ":".join(str(p) for p in pointers[:4])
-        return text
 
-    def diagnosis(self, codes: list[str]) -> str:
-        key = tuple(codes)
-        text = self.diagnoses.get(key)
-        if text is None:
-            text = self.diagnoses[key] = "HI*" + "*".join(
-                ("ABK:" if i == 0 else "ABF:") + code for i, code in enumerate(codes))
+class _DiagnosisTexts(dict):
+    """HI segment of each tuple of diagnosis codes: the first principal (ABK), others ABF."""
+
+    def __missing__(self, codes: tuple[str, ...]) -> str:
+        text = self[codes] = "HI*" + "*".join(
+            ("ABK:" if i == 0 else "ABF:") + code for i, code in enumerate(codes))
         return text
 
 
@@ -191,7 +194,7 @@ def _claim(out: list[str], s: Submission, hl: int, parts: _Parts) -> int:
     if s.payer_claim_number:
         out.append(f"REF*F8*{s.payer_claim_number}")
     patient = claim.patient
-    out.append(f"REF*EA*{patient.patient_id}\n{parts.diagnosis(claim.diagnoses)}\n"
+    out.append(f"REF*EA*{patient.patient_id}\n{parts.diagnoses[tuple(claim.diagnoses)]}\n"
                f"{parts.providers(patient.referrer, claim.rendering, claim.visit.location)}")
     prior = s.prior_payer
     if prior is not None:  # secondary claim: the primary's adjudication
@@ -209,10 +212,12 @@ def _claim(out: list[str], s: Submission, hl: int, parts: _Parts) -> int:
                    f"NM1*IL*1*{osub.last_name}*{osub.first_name}****MI*{other.member_id}\n"
                    f"NM1*PR*2*{other.payer.name}*****PI*{other.payer.payer_id}")
     prior_lines = {pl.line_id: pl for pl in prior.lines} if prior else None
+    pointers = parts.pointers
     for n, line in enumerate(s.lines, start=1):
-        procedure = parts.procedure(line)
-        out.append(f"LX*{n}\nSV1*{procedure}*{fmt(line.charge)}*UN*{line.units}***"
-                   f"{parts.pointer(line.dx_pointers)}\nDTP*472*D8*{d8(line.service_date)}\n"
+        procedure = procedure_texts[line.code, line.modifiers]
+        out.append(f"LX*{count_texts[n]}\nSV1*{procedure}*{fmt(line.charge)}*UN*"
+                   f"{count_texts[line.units]}***"
+                   f"{pointers[line.dx_pointers]}\nDTP*472*D8*{d8(line.service_date)}\n"
                    f"REF*6R*{line.line_id}")
         if prior_lines is not None and line.line_id in prior_lines:
             pl = prior_lines[line.line_id]
