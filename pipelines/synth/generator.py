@@ -143,7 +143,7 @@ def _worker_context():
 
 
 # Relative cost of converting a practice's canonical PM CSVs to its export profile: a
-# workbook costs most (4 CPU-s at 100,000 claims, a CSV profile about 1.2); canonical is none.
+# workbook costs most (about 3 CPU-s at 100,000 claims, a CSV profile about 1); canonical none.
 CONVERSION_COST = {"canonical": 0, "visit_billing": 1, "charge_detail": 2}
 
 
