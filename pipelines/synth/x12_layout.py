@@ -115,10 +115,16 @@ def segment(*elements: str) -> str:
 def cas_segments(adjustments) -> str:
     """CAS segments (one string): one per group code, up to six (reason, amount) triplets
     each. ``adjustments`` must not be empty."""
-    if len(adjustments) == 1:
+    n = len(adjustments)
+    if n == 1:
         ((group, carc, amount),) = adjustments
         return f"CAS*{group}*{carc}*{fmt(amount)}"
-    if len(adjustments) > 6:
+    if n == 2:  # the commonest pair (CO, PR) and others, without the dict
+        (group, carc, amount), (group2, carc2, amount2) = adjustments
+        if group == group2:
+            return f"CAS*{group}*{carc}*{fmt(amount)}**{carc2}*{fmt(amount2)}"
+        return f"CAS*{group}*{carc}*{fmt(amount)}\nCAS*{group2}*{carc2}*{fmt(amount2)}"
+    if n > 6:
         return _long_cas_segments(adjustments)
     segments: dict[str, str] = {}
     for group, carc, amount in adjustments:
