@@ -80,8 +80,10 @@ class CsvTable:
         self.rows: list[tuple[str, ...]] = []
 
     def row(self, cells: tuple[str, ...]) -> None:
-        self.rows.append(cells)
-        self.spill()
+        rows = self.rows
+        rows.append(cells)
+        if len(rows) >= self.BUFFER_ROWS:  # spill(), without a second call per row
+            self.flush()
 
     def spill(self) -> None:
         """Flush once the buffer is full (after rows appended to ``rows`` directly)."""
@@ -131,6 +133,9 @@ class CanonicalPmWriter:
         self.practice = practice
         self.tables = {name: CsvTable(folder / f"{name}.csv", columns)
                        for name, columns in COLUMNS.items()}
+        tables = self.tables
+        self.visits, self.services = tables["visits"], tables["services"]
+        self.charges, self.payments = tables["charges"], tables["patient_payments"]
         self.seen_patients: set[str] = set()
         self.charge_seq = 0
         self.iso = _IsoDates({None: ""})
@@ -173,7 +178,7 @@ class CanonicalPmWriter:
             handler(event)
 
     def _payment(self, event: PatientPayment) -> None:
-        self.tables["patient_payments"].row(
+        self.payments.row(
             (event.payment_id, event.patient.patient_id, event.visit_id or "",
              event.claim_id or "", self.iso[event.posting_date], fmt(event.amount),
              event.method))
@@ -204,13 +209,13 @@ class CanonicalPmWriter:
         p = patient.person
         iso = self.iso
         provider = visit.provider
-        self.tables["visits"].row((
+        self.visits.row((
             visit.visit_id, patient.patient_id, p.last_name, p.first_name, iso[p.birth_date],
             patient.primary.member_id if patient.primary else "", iso[visit.visit_date],
             visit.location.location_id, visit.location.name, provider.npi,
             provider.role, visit.supervising.npi, visit.status, visit.kind,
             "Y" if visit.note_signed_date else "N", iso[visit.note_signed_date]))
-        services = self.tables["services"]
+        services = self.services
         add_service = services.rows.append
         counts = self.counts
         for s in visit.services:
@@ -241,7 +246,7 @@ class CanonicalPmWriter:
         """A charge row per line of each original or voided claim (same columns as
         ``_charge``, written here directly: most charges are these). Charge ids are zero-filled
         by str.zfill: an f-string format spec (``{seq:08d}``) costs ~900 instructions more."""
-        charges = self.tables["charges"]
+        charges = self.charges
         add_charge = charges.rows.append
         iso = self.iso
         billed = iso[batch.batch_date]
@@ -273,7 +278,7 @@ class CanonicalPmWriter:
                 code, modifiers, units, amount: Decimal, payer_id, status) -> None:
         self.charge_seq += 1
         iso = self.iso
-        self.tables["charges"].row((
+        self.charges.row((
             "C" + str(self.charge_seq).zfill(8), visit_id, service_id, claim_id, line_id,
             iso[service_date], iso[posted], iso[billed], code, ";".join(modifiers), str(units),
             fmt(amount), payer_id, status))
