@@ -126,7 +126,7 @@ def stage_breakdown(claims_per_month: int = 3000, months: int = 3) -> dict[str, 
         start = clock()
         (folder / "x12").mkdir(parents=True)
         for name, text in texts:
-            (folder / "x12" / name).write_bytes(text.encode("ascii"))
+            (folder / "x12" / name).write_bytes(text)
         files_s = clock() - start
         _pm_writer()  # loading polars and the profiles is not part of the conversion
         start = clock()

@@ -207,7 +207,7 @@ def _write_client(out: Path, seed: int, index: int, months: int,
         folder = f"{directory}{os.sep}"  # a plain open: pathlib's join and open cost more
 
         def write(event) -> None:
-            data = writer.render(practice, event).encode("ascii")
+            data = writer.render(practice, event)
             with open(folder + writer.file_name(event), "wb") as file:
                 file.write(data)
             written[0] += 1

@@ -23,7 +23,7 @@ def file_name(run: PaymentRun) -> str:
     return f"{d8(run.payment_date)}_{run.payer.key}_{run.run_number:04d}.x12"
 
 
-def render(practice: Practice, run: PaymentRun) -> str:
+def render(practice: Practice, run: PaymentRun) -> bytes:
     payer = run.payer
     day = d8(run.payment_date)
     total = run.total

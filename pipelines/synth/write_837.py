@@ -34,7 +34,7 @@ def file_name(batch: ClaimBatch) -> str:
     return f"{d8(batch.batch_date)}_batch{batch.batch_number:04d}.x12"
 
 
-def render(practice: Practice, batch: ClaimBatch) -> str:
+def render(practice: Practice, batch: ClaimBatch) -> bytes:
     style_name = practice.template.clearinghouse_style
     receiver_name, receiver_id = CLEARINGHOUSES[style_name]
     by_payer: dict[str, list[Submission]] = {}
