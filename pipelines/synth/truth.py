@@ -74,22 +74,19 @@ class ClaimTruth:
     primary_payer: str
     billed_original: Decimal
     billed: Decimal
+    # billed - payer paid - adjustments other than PR and prior payer - patient paid - patient
+    # written off; kept as each of them changes (month ends read it for every open claim)
+    balance: Decimal
     expects_secondary: bool
     voided_on: date | None = None
     payer_paid: Decimal = ZERO
-    written_down: Decimal = ZERO  # adjustments other than PR and prior payer
     contractual: Decimal = ZERO  # contractual + sequestration (collection-rate denominator)
     patient_paid: Decimal = ZERO
-    patient_written_off: Decimal = ZERO
     primary_adjudicated: bool = False
     primary_forwarded: bool = False
     secondary_remitted: bool = False
     primary_remits: list[PrimaryRemit] = field(default_factory=list)
     rework_dates: list[date] = field(default_factory=list)  # replacements and voids
-
-    def balance(self) -> Decimal:
-        return (self.billed - self.payer_paid - self.written_down - self.patient_paid
-                - self.patient_written_off)
 
     def insurance_owes(self) -> bool:
         if not self.primary_adjudicated:
@@ -176,10 +173,11 @@ class ClientTruth:
             claim = claims.get(s.claim.claim_id)
             if s.kind == "original" and claim is None:
                 first_dos = min([ln.service_date for ln in s.lines])
+                visit_id = s.claim.visit.visit_id
+                paid = desk_paid.pop(visit_id, ZERO)
                 claim = ClaimTruth(
-                    s.claim.claim_id, s.claim.visit.visit_id, first_dos, day, s.payer.key,
-                    s.billed, s.billed, s.other_coverage is not None)
-                claim.patient_paid = desk_paid.pop(claim.visit_id, ZERO)
+                    s.claim.claim_id, visit_id, first_dos, day, s.payer.key, s.billed, s.billed,
+                    s.billed - paid, s.other_coverage is not None, patient_paid=paid)
                 claims[claim.claim_id] = claim
                 submitted += 1
                 billed += s.billed
@@ -188,10 +186,12 @@ class ClientTruth:
                 payer["claims"] += 1
                 payer["billed"] += s.billed
             elif s.kind == "replacement":
+                claim.balance += s.billed - claim.billed
                 claim.billed = s.billed
                 claim.rework_dates.append(day)
             elif s.kind == "void":
                 claim.voided_on = day
+                claim.balance -= claim.billed
                 claim.billed = ZERO
                 claim.rework_dates.append(day)
         if submitted:
@@ -221,6 +221,7 @@ class ClientTruth:
             else:
                 by_payer[payer.key]["paid"] += paid
             claim.payer_paid += paid
+            claim.balance -= paid
             status = r.status
             adjustments = r.claim_adjustments
             if r.lines:
@@ -229,7 +230,7 @@ class ClientTruth:
                     adjustments += line.adjustments
             denial, written_down, contractual = _add_adjustments(adjustments, sums)
             if written_down:
-                claim.written_down += written_down
+                claim.balance -= written_down
             if contractual:
                 claim.contractual += contractual
             if payer.key == claim.primary_payer:
@@ -264,13 +265,15 @@ class ClientTruth:
         day = p.posting_date
         self.money["patient_paid_amount"][day.year, day.month] += p.amount
         if p.claim_id is not None:
-            self.claims[p.claim_id].patient_paid += p.amount
+            claim = self.claims[p.claim_id]
+            claim.patient_paid += p.amount
+            claim.balance -= p.amount
         elif p.visit_id is not None:  # a desk payment: joins the visit's claim when billed
             self.visit_desk_paid[p.visit_id] = self.visit_desk_paid.get(p.visit_id, ZERO) + p.amount
 
     def _writeoff(self, w: PatientWriteOff) -> None:
         self.money["patient_writeoff_amount"][month_key(w.posting_date)] += w.amount
-        self.claims[w.claim_id].patient_written_off += w.amount
+        self.claims[w.claim_id].balance -= w.amount
 
     def _leak(self, leak: Leak) -> None:
         self.leaks.append(leak)
@@ -302,7 +305,7 @@ class ClientTruth:
         balances = dict(self.closed_balances)
         for claim in self.claims.values():
             if claim.voided_on is None or claim.voided_on > day:
-                balance = claim.balance()
+                balance = claim.balance
                 if balance:
                     key = (claim.service_date, claim.insurance_owes(), balance < ZERO)
                     balances[key] = balances.get(key, ZERO) + balance
@@ -345,7 +348,7 @@ class ClientTruth:
             cohort[1] += claim.payer_paid
             cohort[2] += claim.patient_paid
             cohort[3] += claim.contractual
-            balance = claim.balance()
+            balance = claim.balance
             if balance:
                 key = (claim.service_date, claim.insurance_owes(), balance < ZERO)
                 self.closed_balances[key] = self.closed_balances.get(key, ZERO) + balance
