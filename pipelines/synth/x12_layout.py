@@ -4,9 +4,9 @@ Writers build segments as plain strings in one canonical notation (``*`` between
 ``:`` between components, a newline after each segment but the last of a string, so that one
 string may carry several segments); ``interchange`` then wraps the transactions in ISA/GS ...
 GE/IEA and encodes the whole interchange in the sender's ``Style`` (separators, terminator,
-line breaks), a ``bytes.replace`` per changed separator. Values never
-contain a newline, ``*``, ``:``, ``~``, ``|``, ``^``, ``>``, ``{`` (names and addresses come
-from the generator's own lists).
+line breaks), a ``bytes.replace`` per changed separator. Values never contain a newline,
+``*``, ``:``, ``~``, ``|``, ``^``, ``>``, ``{`` (names and addresses come from the generator's
+own lists).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ class Style:
     def encode(self, text: str) -> bytes:
         """``text`` (canonical notation, ASCII) in this style, as bytes: the newline replaced
         by a longer terminator, then a ``bytes.replace`` per changed separator (each a memchr
-        scan: 3x faster than one translate pass)."""
+        scan; a ``str.translate`` pass over the text cost three times more)."""
         longer, changes, table = self._steps
         data = text.encode("ascii")
         if longer is not None:
