@@ -30,7 +30,7 @@ bench: uv  ## Benchmarks (results in benchmarks/results/)
 	$(UV) sync --frozen --group bench
 	$(UV) run --frozen --group bench python benchmarks/x12_bench.py
 	$(UV) run --frozen --group bench python benchmarks/x12_floor.py
-	$(UV) run --frozen --group bench python benchmarks/synth_bench.py
+	$(UV) run --frozen --group bench python benchmarks/synth_bench.py --million
 	$(UV) run --frozen --group bench python benchmarks/dbt_bench.py
 
 sample: install  ## Regenerate data/sample byte for byte
