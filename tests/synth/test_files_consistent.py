@@ -1,6 +1,7 @@
 """Every generated X12 file is internally consistent (envelopes, 837 sums, 835 balancing,
-amounts with two decimals)."""
+amounts with two decimals, truth.json as json.dumps writes it)."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,12 @@ def test_amount_check_catches_a_whole_number_and_a_third_decimal(small_run):
     clp = next(seg for seg in ix.segments if seg[0] == "CLP")
     clp[3], clp[4] = "125", "80.125"
     assert len(check_amounts(ix)) == 2
+
+
+def test_truth_json_is_what_json_dumps_writes(small_run):
+    """truth.json is written by simplejson's C encoder: the same text as json.dumps(indent=1)."""
+    paths = sorted(small_run.glob("*/truth.json"))
+    assert len(paths) == 3
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert text == json.dumps(json.loads(text), indent=1) + "\n"
