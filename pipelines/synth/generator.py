@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing
 import os
 import shutil
@@ -12,6 +11,8 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import simplejson
 
 from pipelines.synth import write_835, write_837
 from pipelines.synth.catalog import PRACTICES, PracticeTemplate
@@ -228,7 +229,10 @@ def _write_client(out: Path, seed: int, index: int, months: int,
     files, x12_bytes = written
     pm.close()
     document = truth.finish()
-    (folder / "truth.json").write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    # what json.dumps(document, indent=1) writes, by simplejson's C encoder (json's indents in
+    # pure Python, ~2.5x the time)
+    text = simplejson.dumps(document, indent=1, use_decimal=False, namedtuple_as_object=False)
+    (folder / "truth.json").write_text(text + "\n", encoding="utf-8")
     (folder / "client.yml").write_text(_client_yaml(practice), encoding="utf-8")
     files += 2
     return ClientResult(practice.client_id, files, x12_bytes,

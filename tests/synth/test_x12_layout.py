@@ -46,6 +46,6 @@ def test_cas_segments_group_triplets_in_order_of_first_appearance():
     rng = random.Random(11)
     for _ in range(500):
         adjustments = [(rng.choice(("CO", "PR", "OA")), str(rng.choice((45, 59, 2, 3, 253))),
-                        Decimal(rng.randint(-500, 50000)) / 100)
+                        Decimal(rng.randint(-500, 50000)).scaleb(-2))  # cents, as events hold
                        for _ in range(rng.randint(1, 14))]
         assert cas_segments(adjustments) == cas_reference(adjustments)

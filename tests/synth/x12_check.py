@@ -1,11 +1,13 @@
 """A tiny X12 reader for the generator's tests (independent of pipelines/x12).
 
 It knows only what the tests need: separators from the ISA, segments as lists of elements,
-envelope counts and control numbers, and the sums that must balance in 837P and 835 files.
+envelope counts and control numbers, the sums that must balance in 837P and 835 files, and
+the form of amounts.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -136,4 +138,27 @@ def check_835(ix: Interchange) -> list[str]:
             if money(bpr[2]) != paid_total - plb_total:
                 problems.append(f"BPR02 {bpr[2]} != ΣCLP04 − ΣPLB {paid_total - plb_total}")
             paid_total = plb_total = Decimal("0")
+    return problems
+
+
+# amount elements (1-based positions after the tag) of the segments the generator writes
+AMOUNTS = {"CLM": (2,), "SV1": (2,), "AMT": (2,), "SVD": (2,), "BPR": (2,), "CLP": (3, 4, 5),
+           "SVC": (2, 3)}
+TWO_DECIMALS = re.compile(r"-?\d+\.\d\d")
+
+
+def check_amounts(ix: Interchange) -> list[str]:
+    """Amount elements not written with two decimals (``123.45``, ``-5.00``, ``0.00``)."""
+    problems = []
+    for seg in ix.segments:
+        tag = seg[0]
+        if tag == "CAS":
+            positions = range(3, len(seg), 3)
+        elif tag == "PLB":
+            positions = range(4, len(seg), 2)
+        else:
+            positions = AMOUNTS.get(tag, ())
+        for i in positions:
+            if i < len(seg) and not TWO_DECIMALS.fullmatch(seg[i]):
+                problems.append(f"{tag}{i:02d} {seg[i]!r} is not an amount with two decimals")
     return problems
