@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import accumulate
+from math import floor
 
 from pipelines.synth.catalog import COGNITIVE_ADDON, COGNITIVE_FIRST
 from pipelines.synth.eight_minute import units_by_minutes
@@ -24,6 +25,7 @@ from pipelines.synth.reference_data import medicare_fee_schedule, mue_limits, nc
 WEEKDAY_PATTERNS = {1: ((0,), (1,), (2,), (3,), (4,)),
                     2: ((0, 2), (1, 3), (0, 3), (2, 4), (1, 4)),
                     3: ((0, 2, 4),)}
+TREATMENT_CODE_COUNTS = (1, 2, 2, 3, 3)  # timed codes of a treatment visit, drawn evenly
 CHARGE_MARKUP = Decimal("2.1")  # practice charge master ≈ 2.1 × Medicare 2025 amount
 # DAYS[n] = n days: the simulation's random delays (all under a year) looked up, not built
 DAYS = tuple(timedelta(days=n) for n in range(366))
@@ -113,7 +115,9 @@ class Clinic:
         episode.needs_evaluation = False
         visit.services = self._services(visit)
         roll = rng.random()
-        lag = 0 if roll < 0.6 else (rng.randint(1, 3) if roll < 0.93 else rng.randint(4, 15))
+        # rng.randint(1, 3) and rng.randint(4, 15) written out (rng.py): same draw, no call
+        lag = 0 if roll < 0.6 else (1 + floor(rng.random() * 3) if roll < 0.93
+                                    else 4 + floor(rng.random() * 12))
         visit.note_signed_date = day + DAYS[lag]
         return visit
 
@@ -166,7 +170,7 @@ class Clinic:
             untimed.append("97168")
             timed = self._pick_codes(rng.choice((1, 2)), exclude=("97760", "97018"))
         else:
-            timed = self._pick_codes(rng.choice((1, 2, 2, 3, 3)))
+            timed = self._pick_codes(TREATMENT_CODE_COUNTS[floor(rng.random() * 5)])  # choice
             if self.group_rate and rng.random() < self.group_rate:
                 untimed.append("97150")
         if "97018" in timed:
@@ -186,7 +190,9 @@ class Clinic:
                     codes.append(COGNITIVE_ADDON)
                     minutes.append(total - 15)
                 continue
-            target = rng.randint(8, 30) if several else rng.randint(20, 45)
+            # rng.randint(8, 30) or rng.randint(20, 45) written out (rng.py)
+            target = (8 + floor(rng.random() * 23) if several
+                      else 20 + floor(rng.random() * 26))
             codes.append(code)
             cap = caps[code]
             minutes.append(target if target < cap else cap)

@@ -23,6 +23,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from math import floor
 
 from pipelines.synth import leaks
 from pipelines.synth.adjudication import (
@@ -79,6 +80,7 @@ NO_UNDERPAY: dict = {}
 ONE = Decimal("1")
 CORRECTION_FACTORS = (Decimal("0.90"), Decimal("1.06"))
 UNDERPAY_FACTORS = (Decimal("0.85"), Decimal("0.90"), Decimal("0.93"))
+PAYMENT_METHODS = ("card", "check", "portal")  # of a statement, drawn evenly
 SMALL_BALANCE = Decimal("5.00")  # a statement balance below this is written off
 # the denials of injected leaks, by identity (Denial's dataclass __eq__ is slow Python)
 INJECTED_DENIALS = frozenset(map(id, (MISSING_KX, MISSING_GO, NCCI_NO_MODIFIER, TIMELY_FILING)))
@@ -510,7 +512,7 @@ class ClientSimulation:
         rng = self.rng
         payer = submission.payer
         low, high = payer.lag_days
-        lag = rng.randint(low, high)
+        lag = low + floor(rng.random() * (high - low + 1))  # rng.randint(low, high) written out
         ready = day + DAYS[lag]
         state = self.states[submission.claim.claim_id]
         if submission.kind == "resend":  # answered after the original it duplicates
@@ -763,8 +765,8 @@ class ClientSimulation:
                         ("writeoff", balance, "small_balance"))
             return
         roll = rng.random()
-        if roll < 0.66:
-            self._later(claim, day + DAYS[rng.randint(12, 50)], ("pay", balance))
+        if roll < 0.66:  # rng.randint(12, 50) written out (rng.py): the commonest case
+            self._later(claim, day + DAYS[12 + floor(rng.random() * 39)], ("pay", balance))
         elif roll < 0.78:
             half = money(balance / 2)
             self._later(claim, day + DAYS[rng.randint(12, 40)], ("pay", half))
@@ -783,7 +785,7 @@ class ClientSimulation:
             kind = action[0]
             if kind == "pay":
                 self._patient_payment(day, claim.visit, claim.claim_id, action[1],
-                                      self.rng.choice(("card", "check", "portal")))
+                                      PAYMENT_METHODS[floor(self.rng.random() * 3)])  # choice
             elif kind == "refund":
                 self._patient_payment(day, claim.visit, claim.claim_id, -action[1], "refund")
             else:
