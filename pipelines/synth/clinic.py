@@ -197,7 +197,10 @@ class Clinic:
             cap = caps[code]
             minutes.append(target if target < cap else cap)
         units = units_by_minutes(tuple(minutes))
-        col2 = self._needs_distinct((*untimed, *codes))
+        visit_codes = (*untimed, *codes)
+        col2 = self._column2.get(visit_codes)  # a hit without the method call
+        if col2 is None:
+            col2 = self._needs_distinct(visit_codes)
         charges, modifiers = self.charges, self._modifiers
         seq = self.service_seq
         services = []

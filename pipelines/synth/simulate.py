@@ -426,6 +426,7 @@ class ClientSimulation:
                 payer.kind == "medicaid" and rng.random() < 0.5):
             prior_auth = f"AUTH{rng.randint(1000000, 9999999)}"
         pos_paid = self.visit_paid.pop(visit.visit_id, ZERO) if twin_of is None else ZERO
+        lines = tuple(lines)  # a claim's lines never change: every submission shares them
         claim = Claim(claim_id, visit, patient, coverage, patient.secondary, lines,
                       list(patient.diagnoses), visit.supervising, day, prior_auth, pos_paid)
         state = self.states[claim_id] = ClaimState(claim, billed, pos_paid, prices, kx, go,
@@ -504,7 +505,7 @@ class ClientSimulation:
             self.out.append(leaks.denied_lines_leak("past_filing_limit", claim,
                                                     list(range(len(claim.lines))), prices, payer))
         # positional: keyword arguments cost a dataclass ~1,000 instructions more
-        return Submission(claim, "original", "1", payer, claim.coverage, "P", tuple(claim.lines),
+        return Submission(claim, "original", "1", payer, claim.coverage, "P", claim.lines,
                           state.billed, None, claim.secondary)
 
     def _route(self, submission: Submission, day: date) -> None:
@@ -612,7 +613,7 @@ class ClientSimulation:
         denied: dict[int, Denial] = NO_DENIALS
         underpay: dict[int, Decimal] = NO_UNDERPAY
         factor = ONE
-        lines = tuple(claim.lines)
+        lines = claim.lines
         if kind == "original":
             denied = self._payer_denials(payer, claim, state)
             no_share = self.plan_shares[id(claim.coverage.plan)][0] and claim.secondary is None
@@ -677,7 +678,7 @@ class ClientSimulation:
             denial = next(iter(payer_denials.values()))
             if denial.reworkable and rng.random() < REWORK_SHARE:
                 replacement = Submission(claim, "replacement", "7", payer, claim.coverage, "P",
-                                         tuple(claim.lines), state.billed,
+                                         claim.lines, state.billed,
                                          payer_claim_number=remit.payer_claim_number,
                                          other_coverage=claim.secondary)
                 self._due(day + DAYS[rng.randint(5, 25)], claim, replacement)
@@ -686,7 +687,7 @@ class ClientSimulation:
                                                     sorted(payer_denials), prices, payer))
         if state.void_planned and remit.paid > ZERO:
             state.void_planned = False
-            void = Submission(claim, "void", "8", payer, claim.coverage, "P", tuple(claim.lines),
+            void = Submission(claim, "void", "8", payer, claim.coverage, "P", claim.lines,
                               state.billed, payer_claim_number=remit.payer_claim_number)
             self._due(day + DAYS[rng.randint(10, 40)], claim, void)
             return
@@ -716,7 +717,7 @@ class ClientSimulation:
                 PriorPayerLine(lp.line_id, lp.paid, lp.units, list(lp.adjustments))
                 for lp in remit.lines])
             submission = Submission(claim, "secondary", "1", secondary.payer, secondary, "S",
-                                    tuple(claim.lines), state.billed, other_coverage=claim.coverage,
+                                    claim.lines, state.billed, other_coverage=claim.coverage,
                                     prior_payer=prior)
             self._due(day + DAYS[rng.randint(2, 10)], claim, submission)
             return
