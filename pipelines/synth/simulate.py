@@ -219,7 +219,7 @@ class ClientSimulation:
                                        and plan.copay == 0)
                             for payer in PAYERS.values() for plan in payer.plans}
         self.claim_prefixes: dict[date, str] = {}  # service date -> claim id up to YYMM
-        self.icn_days: dict[tuple[str, date], str] = {}  # (payer, day) -> ICN prefix
+        self.icn_prefix = ""  # of the payment run under way: payer, day, practice
 
     # ================================================================= driver
     def run(self) -> Iterator[Event]:
@@ -546,15 +546,11 @@ class ClientSimulation:
             self.out.append(ClaimClosed(claim.claim_id))
 
     # ================================================================= payers
-    def _icn(self, payer: PayerProfile, day: date) -> str:
+    def _icn(self, payer: PayerProfile) -> str:
+        """The next payer claim number (CLP07) of the payment run under way."""
         key = payer.key
         seq = self.icn_seq[key] = self.icn_seq[key] + 1
-        prefix = self.icn_days.get((key, day))
-        if prefix is None:
-            prefix = self.icn_days[key, day] = (
-                f"{payer.payer_id[:2]}{day:%y}{day.timetuple().tm_yday:03d}"
-                f"{self.practice.claim_prefix[-2:]}")
-        return prefix + str(seq).zfill(7)
+        return self.icn_prefix + str(seq).zfill(7)
 
     def _payment_run(self, payer: PayerProfile, day: date) -> None:
         queue = self.payer_queue.get(payer.key)
@@ -563,6 +559,8 @@ class ClientSimulation:
             return
         remits: list[Remittance] = []
         follow: list[tuple[Claim, Decimal]] = []  # statements to send after the run
+        self.icn_prefix = (f"{payer.payer_id[:2]}{day:%y}{day.timetuple().tm_yday:03d}"
+                           f"{self.practice.claim_prefix[-2:]}")
         for item in items:
             self._adjudicate(payer, item, day, remits, follow)
         for remit in remits:
@@ -586,14 +584,14 @@ class ClientSimulation:
         state = self.states[claim.claim_id]
         rng = self.rng
         if kind == "resend":  # queued after the original, so always a duplicate
-            remits.append(duplicate_rejection(claim, payer, self._icn(payer, day),
+            remits.append(duplicate_rejection(claim, payer, self._icn(payer),
                                               claim.submitted, submission.billed))
             return
         if kind == "secondary" or kind == "crossover":
             received = submission.claim.submitted if submission else day
             primary = primary or next(r for r in reversed(state.remits) if r.status != "22")
             remit = adjudicate_secondary(claim, primary, claim.secondary,
-                                         self._icn(payer, day), received)
+                                         self._icn(payer), received)
             follow.append((claim, remit.patient_responsibility))
             remits.append(remit)
             return
@@ -629,7 +627,7 @@ class ClientSimulation:
         crossover = claim.secondary if claim.secondary and claim.secondary.crossover else None
         prices = self._prices(claim, state)
         remit, underpaid = adjudicate_primary(claim, lines, claim.coverage,
-                                              self._icn(payer, day), frequency, claim.submitted,
+                                              self._icn(payer), frequency, claim.submitted,
                                               denied, factor, underpay, crossover, prices,
                                               state.billed)
         state.remits.append(remit)
@@ -727,10 +725,11 @@ class ClientSimulation:
         rng = self.rng
         plb: list[ProviderAdjustment] = []
         month_ago = day - timedelta(days=30)
-        late = [r for r in remits if r.status in ("1", "19") and r.paid > ZERO
-                and r.received_date < month_ago]  # received more than 30 days ago
-        if late and rng.random() < self.rates[payer.key].interest * 3:
-            r = late[0]
+        # the first paid remittance received more than 30 days ago
+        late = next((r for r in remits if r.received_date < month_ago
+                     and r.status in ("1", "19") and r.paid > ZERO), None)
+        if late is not None and rng.random() < self.rates[payer.key].interest * 3:
+            r = late
             days = (day - r.received_date).days - 30
             interest = max(Decimal("0.01"), money(r.paid * Decimal("0.04") * days / 365))
             plb.append(ProviderAdjustment("L6", r.payer_claim_number, -interest))
@@ -742,7 +741,7 @@ class ClientSimulation:
         if carry:
             plb.append(ProviderAdjustment("FB", "FWDBAL", carry))
             self.forward_balance[payer.key] = ZERO
-        total = sum((r.paid for r in remits), ZERO) - sum((p.amount for p in plb), ZERO)
+        total = sum([r.paid for r in remits], ZERO) - sum([p.amount for p in plb], ZERO)
         if total < ZERO:
             plb.append(ProviderAdjustment("FB", "FWDBAL", total))
             self.forward_balance[payer.key] = -total
