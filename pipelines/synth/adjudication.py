@@ -70,8 +70,12 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
     pr = paid = ZERO
     scaled = price_factor != ONE
     coinsurance_rate = plan.coinsurance
-    splits = (_SPLITS.setdefault((coinsurance_rate, medicare, sequestration), {})
-              if medicare or coinsurance_rate else None)
+    splits = None
+    if medicare or coinsurance_rate:
+        kind = (coinsurance_rate, medicare, sequestration)
+        splits = _SPLITS.get(kind)
+        if splits is None:
+            splits = _SPLITS[kind] = {}
     for i, line in enumerate(lines):
         line_charge = line.charge
         if denied and i in denied:

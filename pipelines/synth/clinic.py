@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import accumulate
-from math import floor
+from math import floor, inf
 
 from pipelines.synth.catalog import COGNITIVE_ADDON, COGNITIVE_FIRST
 from pipelines.synth.eight_minute import units_by_minutes
@@ -126,8 +126,8 @@ class Clinic:
         """``n`` distinct codes drawn by weight (without replacement).
 
         A draw takes the first code whose cumulative weight exceeds ``random() × total``
-        (the last when none does). The weights are integers, so this is exactly the code found
-        by subtracting them one by one from the pick.
+        (the last when none does: its bound is infinite). The weights are integers, so this is
+        exactly the code found by subtracting them one by one from the pick.
         """
         random, pools = self.rng.random, self._pools
         chosen: list[str] = []
@@ -135,19 +135,18 @@ class Clinic:
             codes, bounds, total = pools.get(exclude) or self._pool(exclude)
             if not codes:
                 break
-            i = bisect_right(bounds, random() * total)
-            code = codes[i] if i < len(codes) else codes[-1]
+            code = codes[bisect_right(bounds, random() * total)]
             chosen.append(code)
             exclude = (*exclude, code)
         return chosen
 
     def _pool(self, exclude: tuple[str, ...]
               ) -> tuple[tuple[str, ...], tuple[float, ...], float]:
-        """The treatment codes not in ``exclude``, their cumulative weights and total (whole
-        numbers as floats: the draws compare with floats)."""
+        """The treatment codes not in ``exclude``, their cumulative weights (whole numbers as
+        floats: the draws compare with floats; the last one infinite) and their total."""
         pool = [(c, w) for c, w in self.treatment_codes if c not in exclude]
         bounds = tuple(map(float, accumulate(w for _, w in pool)))
-        pooled = self._pools[exclude] = (tuple(c for c, _ in pool), bounds,
+        pooled = self._pools[exclude] = (tuple(c for c, _ in pool), (*bounds[:-1], inf),
                                          bounds[-1] if bounds else 0)
         return pooled
 

@@ -521,12 +521,14 @@ class ClientSimulation:
             ready = max(ready, state.original_ready + timedelta(days=1))
         elif submission.kind == "original":
             state.original_ready = ready
-        self._queue(payer, ready, (submission.kind, submission.claim, submission, None))
+        state.pending += 1  # self._queue with the state already found
+        self.payer_queue[payer.key].put(ready, (submission.kind, submission.claim, submission,
+                                                None))
         if (submission.kind == "original" and lag > 24
                 and rng.random() < self.rates[payer.key].duplicate):
             resend = Submission(submission.claim, "resend", "1", payer, submission.coverage, "P",
-                                submission.lines, submission.billed,
-                                other_coverage=submission.other_coverage)
+                                submission.lines, submission.billed, None,
+                                submission.other_coverage)
             self._due(day + timedelta(days=21), submission.claim, resend)
 
     def _queue(self, payer: PayerProfile, ready: date, item: PayerItem) -> None:
@@ -678,8 +680,7 @@ class ClientSimulation:
             if denial.reworkable and rng.random() < REWORK_SHARE:
                 replacement = Submission(claim, "replacement", "7", payer, claim.coverage, "P",
                                          claim.lines, state.billed,
-                                         payer_claim_number=remit.payer_claim_number,
-                                         other_coverage=claim.secondary)
+                                         remit.payer_claim_number, claim.secondary)
                 self._due(day + DAYS[rng.randint(5, 25)], claim, replacement)
                 return
             self.out.append(leaks.denied_lines_leak("denial_never_reworked", claim,
@@ -687,7 +688,7 @@ class ClientSimulation:
         if state.void_planned and remit.paid > ZERO:
             state.void_planned = False
             void = Submission(claim, "void", "8", payer, claim.coverage, "P", claim.lines,
-                              state.billed, payer_claim_number=remit.payer_claim_number)
+                              state.billed, remit.payer_claim_number)
             self._due(day + DAYS[rng.randint(10, 40)], claim, void)
             return
         if state.correct_later:
@@ -716,8 +717,7 @@ class ClientSimulation:
                 PriorPayerLine(lp.line_id, lp.paid, lp.units, list(lp.adjustments))
                 for lp in remit.lines])
             submission = Submission(claim, "secondary", "1", secondary.payer, secondary, "S",
-                                    claim.lines, state.billed, other_coverage=claim.coverage,
-                                    prior_payer=prior)
+                                    claim.lines, state.billed, None, claim.coverage, prior)
             self._due(day + DAYS[rng.randint(2, 10)], claim, submission)
             return
         follow.append((claim, pr))
