@@ -108,12 +108,15 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
             rest -= copay
         if splits is None:
             coinsurance, seq, line_paid = ZERO, ZERO, rest
-        else:
+        elif rest is price.allowed:  # a cached price's amount: its hash is cached too
             split = splits.get(rest)
             if split is None:
                 split = splits[rest] = _coinsurance_split(rest, coinsurance_rate, medicare,
                                                           sequestration)
             coinsurance, seq, line_paid = split
+        else:  # hashing a new Decimal (~2,600 instructions) costs more than splitting it
+            coinsurance, seq, line_paid = _coinsurance_split(rest, coinsurance_rate, medicare,
+                                                             sequestration)
         adjs: list[tuple[str, str, Decimal]] = []
         contractual = line_charge - full
         if contractual:
@@ -145,9 +148,10 @@ def adjudicate_primary(claim: Claim, lines: tuple[ClaimLine, ...], coverage: Cov
     return remit, underpaid
 
 
-# (coinsurance rate, Medicare, sequestration) -> what is left after deductible and copay ->
-# its split (coinsurance, sequestration, paid): a few hundred amounts recur, so each is split
-# once instead of with two or four Decimal operations per line.
+# (coinsurance rate, Medicare, sequestration) -> a line's contract allowed amount -> its split
+# (coinsurance, sequestration, paid) when no deductible or copay is taken from it: a few
+# hundred amounts recur, so each is split once instead of with two or four Decimal operations
+# per line. Keyed by the cached price's own Decimal, whose hash is computed once.
 _SPLITS: dict[tuple[Decimal, bool, bool], dict[Decimal, tuple[Decimal, Decimal, Decimal]]] = {}
 
 
