@@ -19,6 +19,7 @@ from math import floor, inf
 from pipelines.synth.catalog import COGNITIVE_ADDON, COGNITIVE_FIRST
 from pipelines.synth.eight_minute import units_by_minutes
 from pipelines.synth.events import Location, Patient, Practice, Provider, Service, Visit
+from pipelines.synth.ids import sequential_ids
 from pipelines.synth.money import money
 from pipelines.synth.reference_data import medicare_fee_schedule, mue_limits, ncci_pairs
 
@@ -66,8 +67,8 @@ class Clinic:
         self.group_rate = float(practice.template.group_rate)
         self.pairs = ncci_pairs()
         self.mue = mue_limits()
-        self.visit_seq = 0
-        self.service_seq = 0
+        self.visit_ids = sequential_ids("V", 7)
+        self.service_ids = sequential_ids("S", 8)
         # tables built once: code pools by exclusion, minute caps, distinct-service codes
         self._pools: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[float, ...], float]] = {}
         # most minutes a timed code is documented for (its MUE in units, 4 when unknown)
@@ -95,7 +96,6 @@ class Clinic:
     def visit(self, episode: Episode, day: date) -> Visit:
         """The visit of ``episode`` on ``day``: attended, cancelled or a no-show."""
         rng = self.rng
-        self.visit_seq += 1
         roll = rng.random()
         status = "attended" if roll < 0.88 else ("cancelled" if roll < 0.95 else "no_show")
         kind = "treatment"
@@ -106,8 +106,7 @@ class Clinic:
         provider = episode.therapist
         if kind == "treatment" and episode.assistant and rng.random() < 0.6:
             provider = episode.assistant
-        # ids are padded with str(n).zfill(N): a quarter cheaper than f"{n:0Nd}"
-        visit = Visit("V" + str(self.visit_seq).zfill(7), episode.patient, day, episode.location,
+        visit = Visit(self.visit_ids(), episode.patient, day, episode.location,
                       provider, episode.therapist, status, kind, [], None, episode.start)
         if status != "attended":
             return visit
@@ -201,20 +200,17 @@ class Clinic:
         if col2 is None:
             col2 = self._needs_distinct(visit_codes)
         charges, modifiers = self.charges, self._modifiers
-        seq = self.service_seq
+        new_id = self.service_ids
         services = []
         for code in untimed:
             # evaluations are the therapist's own; assistants never evaluate
             performer = visit.supervising if code.startswith("9716") else visit.provider
-            seq += 1
-            services.append(Service("S" + str(seq).zfill(8), code, None, 1, 1,
+            services.append(Service(new_id(), code, None, 1, 1,
                                     modifiers[code in col2], charges[code], performer.npi))
         npi = visit.provider.npi
         # equal lengths by construction (one count of units per entry of minutes); any keyword,
         # even strict=False, costs zip ~1,700 instructions more per visit
         for code, mins, unit in zip(codes, minutes, units):  # noqa: B905
-            seq += 1
-            services.append(Service("S" + str(seq).zfill(8), code, mins, unit, unit,
+            services.append(Service(new_id(), code, mins, unit, unit,
                                     modifiers[code in col2], charges[code], npi))
-        self.service_seq = seq
         return services

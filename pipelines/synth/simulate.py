@@ -18,7 +18,7 @@ from __future__ import annotations
 import heapq
 import random
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -65,6 +65,7 @@ from pipelines.synth.events import (
     Visit,
     VisitRecorded,
 )
+from pipelines.synth.ids import sequential_ids
 from pipelines.synth.money import ZERO, money, share
 from pipelines.synth.pricing import LinePrice, price_billed_lines
 from pipelines.synth.reference_data import medicare_fee_schedule
@@ -205,12 +206,13 @@ class ClientSimulation:
         self.out: list[Event] = []
         self.seq = 0
         self.patient_seq = 0
-        self.claim_seq = 0
+        self.claim_numbers = sequential_ids("", 7)  # after the claim id's practice and YYMM
         self.batch_seq = 0
-        self.payment_seq = 0
+        self.payment_ids = sequential_ids("PP", 7)
         self.writeoff_seq = 0
         self.run_seq: dict[str, int] = defaultdict(int)
-        self.icn_seq: dict[str, int] = defaultdict(int)
+        self.icn_numbers: dict[str, Callable[[], str]] = {  # by payer: 0000001, 0000002, ...
+            key: sequential_ids("", 7) for key in PAYERS}
         self.forward_balance: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.rates = {key: PayerRates.of(payer) for key, payer in PAYERS.items()}
         # plan id -> (no coinsurance and no deductible, and no copay either)
@@ -322,9 +324,8 @@ class ClientSimulation:
 
     def _patient_payment(self, day: date, visit: Visit | None, claim_id: str | None,
                          amount: Decimal, method: str) -> None:
-        self.payment_seq += 1
         patient = visit.patient
-        self.out.append(PatientPayment("PP" + str(self.payment_seq).zfill(7), day, patient,
+        self.out.append(PatientPayment(self.payment_ids(), day, patient,
                                        visit.visit_id if visit else None, claim_id, amount,
                                        method))
         if claim_id is None:
@@ -371,12 +372,11 @@ class ClientSimulation:
         patient = visit.patient
         coverage = patient.primary
         payer = coverage.payer
-        self.claim_seq += 1
         day = visit.visit_date
         prefix = self.claim_prefixes.get(day)
         if prefix is None:
             prefix = self.claim_prefixes[day] = f"{self.practice.claim_prefix}{day:%y%m}"
-        claim_id = prefix + str(self.claim_seq).zfill(7)  # cheaper than f"{n:07d}"
+        claim_id = ""  # numbered at the first billable line: a claim without one takes no number
         lines = []
         timed: list[tuple[ClaimLine, Service]] = []  # timed lines of 2+ units
         pointers = POINTERS.get(len(patient.diagnoses)) or tuple(
@@ -391,6 +391,8 @@ class ClientSimulation:
             units = service.units_entered
             if units <= 0:
                 continue
+            if not n:
+                claim_id = prefix + self.claim_numbers()
             n += 1
             modifiers = service.modifiers
             if distinct in modifiers:
@@ -407,7 +409,6 @@ class ClientSimulation:
             if units >= 2 and service.minutes is not None:
                 timed.append((line, service))
         if not lines:
-            self.claim_seq -= 1
             return None
         short_units = False
         prices = None  # the claim's prices at its payer, when the coding leaks needed them
@@ -551,9 +552,7 @@ class ClientSimulation:
     # ================================================================= payers
     def _icn(self, payer: PayerProfile) -> str:
         """The next payer claim number (CLP07) of the payment run under way."""
-        key = payer.key
-        seq = self.icn_seq[key] = self.icn_seq[key] + 1
-        return self.icn_prefix + str(seq).zfill(7)
+        return self.icn_prefix + self.icn_numbers[payer.key]()
 
     def _payment_run(self, payer: PayerProfile, day: date) -> None:
         queue = self.payer_queue.get(payer.key)
