@@ -641,15 +641,17 @@ class ClientSimulation:
         n = len(claim.lines)
         if state.late_filing:
             return dict.fromkeys(range(n), TIMELY_FILING)
-        denied: dict[int, Denial] = {}
-        for i in state.kx_missing:
-            denied[i] = MISSING_KX
-        for i in state.go_missing:
-            denied[i] = MISSING_GO
-        for i in state.ncci_missing:
-            denied[i] = NCCI_NO_MODIFIER
-        if denied or state.void_planned:
+        if state.kx_missing or state.go_missing or state.ncci_missing:  # injected leaks
+            denied: dict[int, Denial] = {}
+            for i in state.kx_missing:
+                denied[i] = MISSING_KX
+            for i in state.go_missing:
+                denied[i] = MISSING_GO
+            for i in state.ncci_missing:
+                denied[i] = NCCI_NO_MODIFIER
             return denied
+        if state.void_planned:
+            return NO_DENIALS
         rates = self.rates[payer.key]
         if rng.random() < rates.denial:
             weights = rates.denials
@@ -663,7 +665,7 @@ class ClientSimulation:
             if choice.scope == "line" and n > 1:
                 return {rng.randrange(n): choice}
             return dict.fromkeys(range(n), choice)
-        return {}
+        return NO_DENIALS
 
     def _after_primary(self, payer, claim, state, remit: Remittance, denied, underpaid, prices,
                        day, follow) -> None:
