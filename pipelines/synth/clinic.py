@@ -14,16 +14,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import accumulate
+from math import floor, inf
 
 from pipelines.synth.catalog import COGNITIVE_ADDON, COGNITIVE_FIRST
 from pipelines.synth.eight_minute import units_by_minutes
 from pipelines.synth.events import Location, Patient, Practice, Provider, Service, Visit
+from pipelines.synth.ids import sequential_ids
 from pipelines.synth.money import money
 from pipelines.synth.reference_data import medicare_fee_schedule, mue_limits, ncci_pairs
 
 WEEKDAY_PATTERNS = {1: ((0,), (1,), (2,), (3,), (4,)),
                     2: ((0, 2), (1, 3), (0, 3), (2, 4), (1, 4)),
                     3: ((0, 2, 4),)}
+TREATMENT_CODE_COUNTS = (1, 2, 2, 3, 3)  # timed codes of a treatment visit, drawn evenly
 CHARGE_MARKUP = Decimal("2.1")  # practice charge master ≈ 2.1 × Medicare 2025 amount
 # DAYS[n] = n days: the simulation's random delays (all under a year) looked up, not built
 DAYS = tuple(timedelta(days=n) for n in range(366))
@@ -64,8 +67,8 @@ class Clinic:
         self.group_rate = float(practice.template.group_rate)
         self.pairs = ncci_pairs()
         self.mue = mue_limits()
-        self.visit_seq = 0
-        self.service_seq = 0
+        self.visit_ids = sequential_ids("V", 7)
+        self.service_ids = sequential_ids("S", 8)
         # tables built once: code pools by exclusion, minute caps, distinct-service codes
         self._pools: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[float, ...], float]] = {}
         # most minutes a timed code is documented for (its MUE in units, 4 when unknown)
@@ -93,7 +96,6 @@ class Clinic:
     def visit(self, episode: Episode, day: date) -> Visit:
         """The visit of ``episode`` on ``day``: attended, cancelled or a no-show."""
         rng = self.rng
-        self.visit_seq += 1
         roll = rng.random()
         status = "attended" if roll < 0.88 else ("cancelled" if roll < 0.95 else "no_show")
         kind = "treatment"
@@ -104,8 +106,7 @@ class Clinic:
         provider = episode.therapist
         if kind == "treatment" and episode.assistant and rng.random() < 0.6:
             provider = episode.assistant
-        # ids are padded with str(n).zfill(N): a quarter cheaper than f"{n:0Nd}"
-        visit = Visit("V" + str(self.visit_seq).zfill(7), episode.patient, day, episode.location,
+        visit = Visit(self.visit_ids(), episode.patient, day, episode.location,
                       provider, episode.therapist, status, kind, [], None, episode.start)
         if status != "attended":
             return visit
@@ -113,7 +114,9 @@ class Clinic:
         episode.needs_evaluation = False
         visit.services = self._services(visit)
         roll = rng.random()
-        lag = 0 if roll < 0.6 else (rng.randint(1, 3) if roll < 0.93 else rng.randint(4, 15))
+        # rng.randint(1, 3) and rng.randint(4, 15) written out (rng.py): same draw, no call
+        lag = 0 if roll < 0.6 else (1 + floor(rng.random() * 3) if roll < 0.93
+                                    else 4 + floor(rng.random() * 12))
         visit.note_signed_date = day + DAYS[lag]
         return visit
 
@@ -122,8 +125,8 @@ class Clinic:
         """``n`` distinct codes drawn by weight (without replacement).
 
         A draw takes the first code whose cumulative weight exceeds ``random() × total``
-        (the last when none does). The weights are integers, so this is exactly the code found
-        by subtracting them one by one from the pick.
+        (the last when none does: its bound is infinite). The weights are integers, so this is
+        exactly the code found by subtracting them one by one from the pick.
         """
         random, pools = self.rng.random, self._pools
         chosen: list[str] = []
@@ -131,19 +134,18 @@ class Clinic:
             codes, bounds, total = pools.get(exclude) or self._pool(exclude)
             if not codes:
                 break
-            i = bisect_right(bounds, random() * total)
-            code = codes[i] if i < len(codes) else codes[-1]
+            code = codes[bisect_right(bounds, random() * total)]
             chosen.append(code)
             exclude = (*exclude, code)
         return chosen
 
     def _pool(self, exclude: tuple[str, ...]
               ) -> tuple[tuple[str, ...], tuple[float, ...], float]:
-        """The treatment codes not in ``exclude``, their cumulative weights and total (whole
-        numbers as floats: the draws compare with floats)."""
+        """The treatment codes not in ``exclude``, their cumulative weights (whole numbers as
+        floats: the draws compare with floats; the last one infinite) and their total."""
         pool = [(c, w) for c, w in self.treatment_codes if c not in exclude]
         bounds = tuple(map(float, accumulate(w for _, w in pool)))
-        pooled = self._pools[exclude] = (tuple(c for c, _ in pool), bounds,
+        pooled = self._pools[exclude] = (tuple(c for c, _ in pool), (*bounds[:-1], inf),
                                          bounds[-1] if bounds else 0)
         return pooled
 
@@ -166,7 +168,7 @@ class Clinic:
             untimed.append("97168")
             timed = self._pick_codes(rng.choice((1, 2)), exclude=("97760", "97018"))
         else:
-            timed = self._pick_codes(rng.choice((1, 2, 2, 3, 3)))
+            timed = self._pick_codes(TREATMENT_CODE_COUNTS[floor(rng.random() * 5)])  # choice
             if self.group_rate and rng.random() < self.group_rate:
                 untimed.append("97150")
         if "97018" in timed:
@@ -186,25 +188,29 @@ class Clinic:
                     codes.append(COGNITIVE_ADDON)
                     minutes.append(total - 15)
                 continue
-            target = rng.randint(8, 30) if several else rng.randint(20, 45)
+            # rng.randint(8, 30) or rng.randint(20, 45) written out (rng.py)
+            target = (8 + floor(rng.random() * 23) if several
+                      else 20 + floor(rng.random() * 26))
             codes.append(code)
             cap = caps[code]
             minutes.append(target if target < cap else cap)
         units = units_by_minutes(tuple(minutes))
-        col2 = self._needs_distinct((*untimed, *codes))
+        visit_codes = (*untimed, *codes)
+        col2 = self._column2.get(visit_codes)  # a hit without the method call
+        if col2 is None:
+            col2 = self._needs_distinct(visit_codes)
         charges, modifiers = self.charges, self._modifiers
-        seq = self.service_seq
+        new_id = self.service_ids
         services = []
         for code in untimed:
             # evaluations are the therapist's own; assistants never evaluate
             performer = visit.supervising if code.startswith("9716") else visit.provider
-            seq += 1
-            services.append(Service("S" + str(seq).zfill(8), code, None, 1, 1,
+            services.append(Service(new_id(), code, None, 1, 1,
                                     modifiers[code in col2], charges[code], performer.npi))
         npi = visit.provider.npi
-        for code, mins, unit in zip(codes, minutes, units, strict=True):
-            seq += 1
-            services.append(Service("S" + str(seq).zfill(8), code, mins, unit, unit,
+        # equal lengths by construction (one count of units per entry of minutes); any keyword,
+        # even strict=False, costs zip ~1,700 instructions more per visit
+        for code, mins, unit in zip(codes, minutes, units):  # noqa: B905
+            services.append(Service(new_id(), code, mins, unit, unit,
                                     modifiers[code in col2], charges[code], npi))
-        self.service_seq = seq
         return services

@@ -147,7 +147,7 @@ class Claim:
     patient: Patient
     coverage: Coverage  # primary
     secondary: Coverage | None
-    lines: list[ClaimLine]
+    lines: tuple[ClaimLine, ...]
     diagnoses: list[str]
     rendering: Provider
     service_date: date

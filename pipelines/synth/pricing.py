@@ -33,6 +33,7 @@ def unit_rate(payer: PayerProfile, code: str, year: int) -> Decimal:
 class LinePrice:
     full: Decimal  # allowed without MPPR
     allowed: Decimal  # allowed after MPPR (contract amount the payer owes with the patient)
+    reduction: Decimal  # full - allowed: the MPPR reduction (CO-59)
 
 
 def price_lines(payer: PayerProfile, lines, service_date: date) -> tuple[LinePrice, ...]:
@@ -96,7 +97,8 @@ def _line_price(payer: PayerProfile, year: int, code: str, units: int, assistant
         allowed = full
     if payer.assistant_reduction and assistant:
         full, allowed = share(full, ASSISTANT_SHARE), share(allowed, ASSISTANT_SHARE)
-    return LinePrice(money(full), money(allowed))
+    full, allowed = money(full), money(allowed)
+    return LinePrice(full, allowed, full - allowed)
 
 
 @cache

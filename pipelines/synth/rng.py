@@ -2,8 +2,10 @@
 
 ``randint``/``randrange``/``choice`` are derived from one ``random()`` call each (uniform up to
 float resolution, plenty for simulation), which is several times faster than the standard
-rejection-sampling versions. Seeded from a string, so the stream is the same on every run and
-platform (``PYTHONHASHSEED`` plays no part).
+rejection-sampling versions. The hottest call sites write the formula out
+(``a + floor(rng.random() * (b - a + 1))`` for ``randint(a, b)``): the same draw without a
+Python method call (~500 instructions). Seeded from a string, so the stream is the same on
+every run and platform (``PYTHONHASHSEED`` plays no part).
 """
 
 from __future__ import annotations

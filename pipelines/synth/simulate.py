@@ -18,11 +18,12 @@ from __future__ import annotations
 import heapq
 import random
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from math import floor
 
 from pipelines.synth import leaks
 from pipelines.synth.adjudication import (
@@ -64,6 +65,7 @@ from pipelines.synth.events import (
     Visit,
     VisitRecorded,
 )
+from pipelines.synth.ids import sequential_ids
 from pipelines.synth.money import ZERO, money, share
 from pipelines.synth.pricing import LinePrice, price_billed_lines
 from pipelines.synth.reference_data import medicare_fee_schedule
@@ -79,6 +81,7 @@ NO_UNDERPAY: dict = {}
 ONE = Decimal("1")
 CORRECTION_FACTORS = (Decimal("0.90"), Decimal("1.06"))
 UNDERPAY_FACTORS = (Decimal("0.85"), Decimal("0.90"), Decimal("0.93"))
+PAYMENT_METHODS = ("card", "check", "portal")  # of a statement, drawn evenly
 SMALL_BALANCE = Decimal("5.00")  # a statement balance below this is written off
 # the denials of injected leaks, by identity (Denial's dataclass __eq__ is slow Python)
 INJECTED_DENIALS = frozenset(map(id, (MISSING_KX, MISSING_GO, NCCI_NO_MODIFIER, TIMELY_FILING)))
@@ -203,12 +206,13 @@ class ClientSimulation:
         self.out: list[Event] = []
         self.seq = 0
         self.patient_seq = 0
-        self.claim_seq = 0
+        self.claim_numbers = sequential_ids("", 7)  # after the claim id's practice and YYMM
         self.batch_seq = 0
-        self.payment_seq = 0
+        self.payment_ids = sequential_ids("PP", 7)
         self.writeoff_seq = 0
         self.run_seq: dict[str, int] = defaultdict(int)
-        self.icn_seq: dict[str, int] = defaultdict(int)
+        self.icn_numbers: dict[str, Callable[[], str]] = {  # by payer: 0000001, 0000002, ...
+            key: sequential_ids("", 7) for key in PAYERS}
         self.forward_balance: dict[str, Decimal] = defaultdict(lambda: ZERO)
         self.rates = {key: PayerRates.of(payer) for key, payer in PAYERS.items()}
         # plan id -> (no coinsurance and no deductible, and no copay either)
@@ -217,7 +221,7 @@ class ClientSimulation:
                                        and plan.copay == 0)
                             for payer in PAYERS.values() for plan in payer.plans}
         self.claim_prefixes: dict[date, str] = {}  # service date -> claim id up to YYMM
-        self.icn_days: dict[tuple[str, date], str] = {}  # (payer, day) -> ICN prefix
+        self.icn_prefix = ""  # of the payment run under way: payer, day, practice
 
     # ================================================================= driver
     def run(self) -> Iterator[Event]:
@@ -320,9 +324,8 @@ class ClientSimulation:
 
     def _patient_payment(self, day: date, visit: Visit | None, claim_id: str | None,
                          amount: Decimal, method: str) -> None:
-        self.payment_seq += 1
         patient = visit.patient
-        self.out.append(PatientPayment("PP" + str(self.payment_seq).zfill(7), day, patient,
+        self.out.append(PatientPayment(self.payment_ids(), day, patient,
                                        visit.visit_id if visit else None, claim_id, amount,
                                        method))
         if claim_id is None:
@@ -369,12 +372,11 @@ class ClientSimulation:
         patient = visit.patient
         coverage = patient.primary
         payer = coverage.payer
-        self.claim_seq += 1
         day = visit.visit_date
         prefix = self.claim_prefixes.get(day)
         if prefix is None:
             prefix = self.claim_prefixes[day] = f"{self.practice.claim_prefix}{day:%y%m}"
-        claim_id = prefix + str(self.claim_seq).zfill(7)  # cheaper than f"{n:07d}"
+        claim_id = ""  # numbered at the first billable line: a claim without one takes no number
         lines = []
         timed: list[tuple[ClaimLine, Service]] = []  # timed lines of 2+ units
         pointers = POINTERS.get(len(patient.diagnoses)) or tuple(
@@ -389,6 +391,8 @@ class ClientSimulation:
             units = service.units_entered
             if units <= 0:
                 continue
+            if not n:
+                claim_id = prefix + self.claim_numbers()
             n += 1
             modifiers = service.modifiers
             if distinct in modifiers:
@@ -405,7 +409,6 @@ class ClientSimulation:
             if units >= 2 and service.minutes is not None:
                 timed.append((line, service))
         if not lines:
-            self.claim_seq -= 1
             return None
         short_units = False
         prices = None  # the claim's prices at its payer, when the coding leaks needed them
@@ -424,6 +427,7 @@ class ClientSimulation:
                 payer.kind == "medicaid" and rng.random() < 0.5):
             prior_auth = f"AUTH{rng.randint(1000000, 9999999)}"
         pos_paid = self.visit_paid.pop(visit.visit_id, ZERO) if twin_of is None else ZERO
+        lines = tuple(lines)  # a claim's lines never change: every submission shares them
         claim = Claim(claim_id, visit, patient, coverage, patient.secondary, lines,
                       list(patient.diagnoses), visit.supervising, day, prior_auth, pos_paid)
         state = self.states[claim_id] = ClaimState(claim, billed, pos_paid, prices, kx, go,
@@ -479,7 +483,8 @@ class ClientSimulation:
             used = patient.therapy_allowed.get(year, ZERO)
             forget = rng.random() < MISSING_KX_RATE
             threshold = KX_THRESHOLD[min(max(year, 2025), 2026)]
-            for i, (ln, price) in enumerate(zip(lines, prices, strict=True)):
+            # one price per line; no strict= keyword (~1,700 instructions a zip, clinic.py)
+            for i, (ln, price) in enumerate(zip(lines, prices)):  # noqa: B905
                 used += price.allowed
                 if used > threshold:
                     if forget:
@@ -502,7 +507,7 @@ class ClientSimulation:
             self.out.append(leaks.denied_lines_leak("past_filing_limit", claim,
                                                     list(range(len(claim.lines))), prices, payer))
         # positional: keyword arguments cost a dataclass ~1,000 instructions more
-        return Submission(claim, "original", "1", payer, claim.coverage, "P", tuple(claim.lines),
+        return Submission(claim, "original", "1", payer, claim.coverage, "P", claim.lines,
                           state.billed, None, claim.secondary)
 
     def _route(self, submission: Submission, day: date) -> None:
@@ -510,19 +515,21 @@ class ClientSimulation:
         rng = self.rng
         payer = submission.payer
         low, high = payer.lag_days
-        lag = rng.randint(low, high)
+        lag = low + floor(rng.random() * (high - low + 1))  # rng.randint(low, high) written out
         ready = day + DAYS[lag]
         state = self.states[submission.claim.claim_id]
         if submission.kind == "resend":  # answered after the original it duplicates
             ready = max(ready, state.original_ready + timedelta(days=1))
         elif submission.kind == "original":
             state.original_ready = ready
-        self._queue(payer, ready, (submission.kind, submission.claim, submission, None))
+        state.pending += 1  # self._queue with the state already found
+        self.payer_queue[payer.key].put(ready, (submission.kind, submission.claim, submission,
+                                                None))
         if (submission.kind == "original" and lag > 24
                 and rng.random() < self.rates[payer.key].duplicate):
             resend = Submission(submission.claim, "resend", "1", payer, submission.coverage, "P",
-                                submission.lines, submission.billed,
-                                other_coverage=submission.other_coverage)
+                                submission.lines, submission.billed, None,
+                                submission.other_coverage)
             self._due(day + timedelta(days=21), submission.claim, resend)
 
     def _queue(self, payer: PayerProfile, ready: date, item: PayerItem) -> None:
@@ -543,15 +550,9 @@ class ClientSimulation:
             self.out.append(ClaimClosed(claim.claim_id))
 
     # ================================================================= payers
-    def _icn(self, payer: PayerProfile, day: date) -> str:
-        key = payer.key
-        seq = self.icn_seq[key] = self.icn_seq[key] + 1
-        prefix = self.icn_days.get((key, day))
-        if prefix is None:
-            prefix = self.icn_days[key, day] = (
-                f"{payer.payer_id[:2]}{day:%y}{day.timetuple().tm_yday:03d}"
-                f"{self.practice.claim_prefix[-2:]}")
-        return prefix + str(seq).zfill(7)
+    def _icn(self, payer: PayerProfile) -> str:
+        """The next payer claim number (CLP07) of the payment run under way."""
+        return self.icn_prefix + self.icn_numbers[payer.key]()
 
     def _payment_run(self, payer: PayerProfile, day: date) -> None:
         queue = self.payer_queue.get(payer.key)
@@ -560,6 +561,8 @@ class ClientSimulation:
             return
         remits: list[Remittance] = []
         follow: list[tuple[Claim, Decimal]] = []  # statements to send after the run
+        self.icn_prefix = (f"{payer.payer_id[:2]}{day:%y}{day.timetuple().tm_yday:03d}"
+                           f"{self.practice.claim_prefix[-2:]}")
         for item in items:
             self._adjudicate(payer, item, day, remits, follow)
         for remit in remits:
@@ -583,14 +586,14 @@ class ClientSimulation:
         state = self.states[claim.claim_id]
         rng = self.rng
         if kind == "resend":  # queued after the original, so always a duplicate
-            remits.append(duplicate_rejection(claim, payer, self._icn(payer, day),
+            remits.append(duplicate_rejection(claim, payer, self._icn(payer),
                                               claim.submitted, submission.billed))
             return
         if kind == "secondary" or kind == "crossover":
             received = submission.claim.submitted if submission else day
             primary = primary or next(r for r in reversed(state.remits) if r.status != "22")
             remit = adjudicate_secondary(claim, primary, claim.secondary,
-                                         self._icn(payer, day), received)
+                                         self._icn(payer), received)
             follow.append((claim, remit.patient_responsibility))
             remits.append(remit)
             return
@@ -610,7 +613,7 @@ class ClientSimulation:
         denied: dict[int, Denial] = NO_DENIALS
         underpay: dict[int, Decimal] = NO_UNDERPAY
         factor = ONE
-        lines = tuple(claim.lines)
+        lines = claim.lines
         if kind == "original":
             denied = self._payer_denials(payer, claim, state)
             no_share = self.plan_shares[id(claim.coverage.plan)][0] and claim.secondary is None
@@ -626,7 +629,7 @@ class ClientSimulation:
         crossover = claim.secondary if claim.secondary and claim.secondary.crossover else None
         prices = self._prices(claim, state)
         remit, underpaid = adjudicate_primary(claim, lines, claim.coverage,
-                                              self._icn(payer, day), frequency, claim.submitted,
+                                              self._icn(payer), frequency, claim.submitted,
                                               denied, factor, underpay, crossover, prices,
                                               state.billed)
         state.remits.append(remit)
@@ -638,15 +641,17 @@ class ClientSimulation:
         n = len(claim.lines)
         if state.late_filing:
             return dict.fromkeys(range(n), TIMELY_FILING)
-        denied: dict[int, Denial] = {}
-        for i in state.kx_missing:
-            denied[i] = MISSING_KX
-        for i in state.go_missing:
-            denied[i] = MISSING_GO
-        for i in state.ncci_missing:
-            denied[i] = NCCI_NO_MODIFIER
-        if denied or state.void_planned:
+        if state.kx_missing or state.go_missing or state.ncci_missing:  # injected leaks
+            denied: dict[int, Denial] = {}
+            for i in state.kx_missing:
+                denied[i] = MISSING_KX
+            for i in state.go_missing:
+                denied[i] = MISSING_GO
+            for i in state.ncci_missing:
+                denied[i] = NCCI_NO_MODIFIER
             return denied
+        if state.void_planned:
+            return NO_DENIALS
         rates = self.rates[payer.key]
         if rng.random() < rates.denial:
             weights = rates.denials
@@ -660,7 +665,7 @@ class ClientSimulation:
             if choice.scope == "line" and n > 1:
                 return {rng.randrange(n): choice}
             return dict.fromkeys(range(n), choice)
-        return {}
+        return NO_DENIALS
 
     def _after_primary(self, payer, claim, state, remit: Remittance, denied, underpaid, prices,
                        day, follow) -> None:
@@ -675,17 +680,16 @@ class ClientSimulation:
             denial = next(iter(payer_denials.values()))
             if denial.reworkable and rng.random() < REWORK_SHARE:
                 replacement = Submission(claim, "replacement", "7", payer, claim.coverage, "P",
-                                         tuple(claim.lines), state.billed,
-                                         payer_claim_number=remit.payer_claim_number,
-                                         other_coverage=claim.secondary)
+                                         claim.lines, state.billed,
+                                         remit.payer_claim_number, claim.secondary)
                 self._due(day + DAYS[rng.randint(5, 25)], claim, replacement)
                 return
             self.out.append(leaks.denied_lines_leak("denial_never_reworked", claim,
                                                     sorted(payer_denials), prices, payer))
         if state.void_planned and remit.paid > ZERO:
             state.void_planned = False
-            void = Submission(claim, "void", "8", payer, claim.coverage, "P", tuple(claim.lines),
-                              state.billed, payer_claim_number=remit.payer_claim_number)
+            void = Submission(claim, "void", "8", payer, claim.coverage, "P", claim.lines,
+                              state.billed, remit.payer_claim_number)
             self._due(day + DAYS[rng.randint(10, 40)], claim, void)
             return
         if state.correct_later:
@@ -714,8 +718,7 @@ class ClientSimulation:
                 PriorPayerLine(lp.line_id, lp.paid, lp.units, list(lp.adjustments))
                 for lp in remit.lines])
             submission = Submission(claim, "secondary", "1", secondary.payer, secondary, "S",
-                                    tuple(claim.lines), state.billed, other_coverage=claim.coverage,
-                                    prior_payer=prior)
+                                    claim.lines, state.billed, None, claim.coverage, prior)
             self._due(day + DAYS[rng.randint(2, 10)], claim, submission)
             return
         follow.append((claim, pr))
@@ -724,10 +727,11 @@ class ClientSimulation:
         rng = self.rng
         plb: list[ProviderAdjustment] = []
         month_ago = day - timedelta(days=30)
-        late = [r for r in remits if r.status in ("1", "19") and r.paid > ZERO
-                and r.received_date < month_ago]  # received more than 30 days ago
-        if late and rng.random() < self.rates[payer.key].interest * 3:
-            r = late[0]
+        # the first paid remittance received more than 30 days ago
+        late = next((r for r in remits if r.received_date < month_ago
+                     and r.status in ("1", "19") and r.paid > ZERO), None)
+        if late is not None and rng.random() < self.rates[payer.key].interest * 3:
+            r = late
             days = (day - r.received_date).days - 30
             interest = max(Decimal("0.01"), money(r.paid * Decimal("0.04") * days / 365))
             plb.append(ProviderAdjustment("L6", r.payer_claim_number, -interest))
@@ -739,7 +743,7 @@ class ClientSimulation:
         if carry:
             plb.append(ProviderAdjustment("FB", "FWDBAL", carry))
             self.forward_balance[payer.key] = ZERO
-        total = sum((r.paid for r in remits), ZERO) - sum((p.amount for p in plb), ZERO)
+        total = sum([r.paid for r in remits], ZERO) - sum([p.amount for p in plb], ZERO)
         if total < ZERO:
             plb.append(ProviderAdjustment("FB", "FWDBAL", total))
             self.forward_balance[payer.key] = -total
@@ -763,8 +767,8 @@ class ClientSimulation:
                         ("writeoff", balance, "small_balance"))
             return
         roll = rng.random()
-        if roll < 0.66:
-            self._later(claim, day + DAYS[rng.randint(12, 50)], ("pay", balance))
+        if roll < 0.66:  # rng.randint(12, 50) written out (rng.py): the commonest case
+            self._later(claim, day + DAYS[12 + floor(rng.random() * 39)], ("pay", balance))
         elif roll < 0.78:
             half = money(balance / 2)
             self._later(claim, day + DAYS[rng.randint(12, 40)], ("pay", half))
@@ -783,7 +787,7 @@ class ClientSimulation:
             kind = action[0]
             if kind == "pay":
                 self._patient_payment(day, claim.visit, claim.claim_id, action[1],
-                                      self.rng.choice(("card", "check", "portal")))
+                                      PAYMENT_METHODS[floor(self.rng.random() * 3)])  # choice
             elif kind == "refund":
                 self._patient_payment(day, claim.visit, claim.claim_id, -action[1], "refund")
             else:
