@@ -31,10 +31,10 @@ def render(practice: Practice, run: PaymentRun) -> bytes:
     if total == 0:
         bpr = f"BPR*H*0.00*C*NON************{day}"
     elif payer.payment_method == "ACH":
-        bpr = (f"BPR*I*{str(total)}*C*ACH*CCP*01*021000089*DA*4401977310*{payer_tin}**01*"
+        bpr = (f"BPR*I*{total!s}*C*ACH*CCP*01*021000089*DA*4401977310*{payer_tin}**01*"
                f"011000138*DA*{practice.tin[::-1]}*{day}")
     else:
-        bpr = f"BPR*C*{str(total)}*C*CHK************{day}"
+        bpr = f"BPR*C*{total!s}*C*CHK************{day}"
     street, city, state, zip_code = payer_address(payer.key)
     out = [
         bpr,
@@ -57,7 +57,7 @@ def render(practice: Practice, run: PaymentRun) -> bytes:
             _claim_payment(out, remit, names)
     adjustments = run.provider_adjustments
     for start in range(0, len(adjustments), 6):
-        pairs = "*".join(f"{a.reason}:{a.reference}*{str(a.amount)}"
+        pairs = "*".join(f"{a.reason}:{a.reference}*{a.amount!s}"
                          for a in adjustments[start:start + 6])
         out.append(f"PLB*{practice.npi}*{run.payment_date.year}1231*{pairs}")
     return interchange(STYLES[payer.x12_style], sender=payer.payer_id,
@@ -107,8 +107,8 @@ def _claim_payment(out: list[str], r: Remittance, names: _Names) -> None:
     claim = r.claim
     status = r.status
     coverage = claim.secondary if status in ("2", "20") else claim.coverage
-    out.append(f"CLP*{claim.claim_id}*{status}*{str(r.charge)}*{str(r.paid)}*"
-               f"{str(r.patient_responsibility)}*{r.payer.filing_indicator}*"
+    out.append(f"CLP*{claim.claim_id}*{status}*{r.charge!s}*{r.paid!s}*"
+               f"{r.patient_responsibility!s}*{r.payer.filing_indicator}*"
                f"{r.payer_claim_number}*11*{r.frequency}")
     if r.claim_adjustments:
         out.append(cas_segments(r.claim_adjustments))
@@ -127,17 +127,17 @@ def _claim_payment(out: list[str], r: Remittance, names: _Names) -> None:
     covered = ZERO
     for lp in r.lines:
         procedure = procedure_texts[lp.code, lp.modifiers]
-        lines.append(f"SVC*{procedure}*{str(lp.charge)}*{str(lp.paid)}**{count_texts[lp.units]}\n"
+        lines.append(f"SVC*{procedure}*{lp.charge!s}*{lp.paid!s}**{count_texts[lp.units]}\n"
                      f"DTM*472*{d8(lp.service_date)}")
         if lp.adjustments:
             lines.append(cas_segments(lp.adjustments))
         if lp.allowed is not None:
             covered += lp.allowed
-            lines.append(f"REF*6R*{lp.line_id}\nAMT*B6*{str(lp.allowed)}")
+            lines.append(f"REF*6R*{lp.line_id}\nAMT*B6*{lp.allowed!s}")
         else:
             lines.append(f"REF*6R*{lp.line_id}")
         for remark in lp.remarks:
             lines.append(f"LQ*HE*{remark}")
     if status in ("1", "19") and lines:
-        out.append(f"AMT*AU*{str(covered)}")
+        out.append(f"AMT*AU*{covered!s}")
     out.extend(lines)

@@ -183,11 +183,11 @@ def _claim(out: list[str], s: Submission, hl: int, parts: _Parts) -> int:
         hl += 1
     else:
         out.append(f"HL*{hl}*1*22*0\n{subscriber}")
-    out.append(f"CLM*{claim.claim_id}*{str(s.billed)}***11:B:{s.frequency}*Y*A*Y*Y")
+    out.append(f"CLM*{claim.claim_id}*{s.billed!s}***11:B:{s.frequency}*Y*A*Y*Y")
     if claim.visit.initial_treatment:
         out.append(f"DTP*454*D8*{d8(claim.visit.initial_treatment)}")
     if claim.paid_at_desk and s.responsibility == "P":
-        out.append(f"AMT*F5*{str(claim.paid_at_desk)}")
+        out.append(f"AMT*F5*{claim.paid_at_desk!s}")
     if claim.prior_auth:
         out.append(f"REF*G1*{claim.prior_auth}")
     if s.payer_claim_number:
@@ -199,8 +199,8 @@ def _claim(out: list[str], s: Submission, hl: int, parts: _Parts) -> int:
     if prior is not None:  # secondary claim: the primary's adjudication
         other = prior.coverage
         osub = other.subscriber
-        out.append(f"{_other_subscriber('P', other)}\nAMT*D*{str(prior.paid)}\n"
-                   f"AMT*EAF*{str(prior.patient_responsibility)}\nOI***Y***Y\n"
+        out.append(f"{_other_subscriber('P', other)}\nAMT*D*{prior.paid!s}\n"
+                   f"AMT*EAF*{prior.patient_responsibility!s}\nOI***Y***Y\n"
                    f"NM1*IL*1*{osub.last_name}*{osub.first_name}****MI*{other.member_id}\n"
                    f"NM1*PR*2*{other.payer.name}*****PI*{other.payer.payer_id}\n"
                    f"DTP*573*D8*{d8(prior.adjudication_date)}")
@@ -214,13 +214,13 @@ def _claim(out: list[str], s: Submission, hl: int, parts: _Parts) -> int:
     pointers = parts.pointers
     for n, line in enumerate(s.lines, start=1):
         procedure = procedure_texts[line.code, line.modifiers]
-        out.append(f"LX*{count_texts[n]}\nSV1*{procedure}*{str(line.charge)}*UN*"
+        out.append(f"LX*{count_texts[n]}\nSV1*{procedure}*{line.charge!s}*UN*"
                    f"{count_texts[line.units]}***"
                    f"{pointers[line.dx_pointers]}\nDTP*472*D8*{d8(line.service_date)}\n"
                    f"REF*6R*{line.line_id}")
         if prior_lines is not None and line.line_id in prior_lines:
             pl = prior_lines[line.line_id]
-            out.append(f"SVD*{prior.coverage.payer.payer_id}*{str(pl.paid)}*{procedure}**"
+            out.append(f"SVD*{prior.coverage.payer.payer_id}*{pl.paid!s}*{procedure}**"
                        f"{pl.units}")
             if pl.adjustments:
                 out.append(cas_segments(pl.adjustments))

@@ -8,7 +8,7 @@ line breaks), a ``bytes.replace`` per changed separator. Values never contain a 
 ``*``, ``:``, ``~``, ``|``, ``^``, ``>``, ``{`` (names and addresses come from the generator's
 own lists).
 
-Amounts are written as ``str(amount)``: the event model's amounts are Decimals quantised to
+Amounts are written as ``{amount!s}``: the event model's amounts are Decimals quantised to
 cents (``money``/``share`` and their sums), whose str is the X12 form ``123.45``, ``-5.00``,
 ~700 instructions per amount less than ``money.fmt`` (a Python call that checks the form).
 tests/synth/test_files_consistent.py checks that every amount element has two decimals.
@@ -124,20 +124,20 @@ def cas_segments(adjustments) -> str:
     n = len(adjustments)
     if n == 1:
         ((group, carc, amount),) = adjustments
-        return f"CAS*{group}*{carc}*{str(amount)}"
+        return f"CAS*{group}*{carc}*{amount!s}"
     if n == 2:  # the commonest pair (CO, PR) and others, without the dict
         (group, carc, amount), (group2, carc2, amount2) = adjustments
         if group == group2:
-            return f"CAS*{group}*{carc}*{str(amount)}**{carc2}*{str(amount2)}"
-        return f"CAS*{group}*{carc}*{str(amount)}\nCAS*{group2}*{carc2}*{str(amount2)}"
+            return f"CAS*{group}*{carc}*{amount!s}**{carc2}*{amount2!s}"
+        return f"CAS*{group}*{carc}*{amount!s}\nCAS*{group2}*{carc2}*{amount2!s}"
     if n > 6:
         return _long_cas_segments(adjustments)
     segments: dict[str, str] = {}
     for group, carc, amount in adjustments:
         if group in segments:
-            segments[group] += f"**{carc}*{str(amount)}"
+            segments[group] += f"**{carc}*{amount!s}"
         else:
-            segments[group] = f"CAS*{group}*{carc}*{str(amount)}"
+            segments[group] = f"CAS*{group}*{carc}*{amount!s}"
     return "\n".join(segments.values())
 
 
@@ -145,7 +145,7 @@ def _long_cas_segments(adjustments) -> str:
     """``cas_segments`` when a group may need more than one segment."""
     groups: dict[str, list[str]] = {}
     for group, carc, amount in adjustments:
-        groups.setdefault(group, []).append(f"{carc}*{str(amount)}")
+        groups.setdefault(group, []).append(f"{carc}*{amount!s}")
     return "\n".join(f"CAS*{group}*" + "**".join(pairs[start:start + 6])
                      for group, pairs in groups.items()
                      for start in range(0, len(pairs), 6))
