@@ -522,9 +522,7 @@ class ClientSimulation:
             ready = max(ready, state.original_ready + timedelta(days=1))
         elif submission.kind == "original":
             state.original_ready = ready
-        state.pending += 1  # self._queue with the state already found
-        self.payer_queue[payer.key].put(ready, (submission.kind, submission.claim, submission,
-                                                None))
+        self._queue(payer, ready, (submission.kind, submission.claim, submission, None))
         if (submission.kind == "original" and lag > 24
                 and rng.random() < self.rates[payer.key].duplicate):
             resend = Submission(submission.claim, "resend", "1", payer, submission.coverage, "P",
