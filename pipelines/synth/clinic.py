@@ -150,12 +150,11 @@ class Clinic:
         return pooled
 
     def _needs_distinct(self, codes: tuple[str, ...]) -> frozenset[str]:
-        """The NCCI column-2 codes of a visit's codes that a 59/X modifier must mark."""
-        found = self._column2.get(codes)
-        if found is None:
-            pairs = self.pairs
-            found = self._column2[codes] = frozenset(
-                c2 for c1 in codes for c2 in codes if pairs.get((c1, c2)) == 1)
+        """The NCCI column-2 codes of a visit's codes that a 59/X modifier must mark, kept in
+        ``_column2`` (which ``_services`` reads first)."""
+        pairs = self.pairs
+        found = self._column2[codes] = frozenset(
+            c2 for c1 in codes for c2 in codes if pairs.get((c1, c2)) == 1)
         return found
 
     def _services(self, visit: Visit) -> list[Service]:
@@ -196,7 +195,7 @@ class Clinic:
             minutes.append(target if target < cap else cap)
         units = units_by_minutes(tuple(minutes))
         visit_codes = (*untimed, *codes)
-        col2 = self._column2.get(visit_codes)  # a hit without the method call
+        col2 = self._column2.get(visit_codes)  # the codes' pairs, found once
         if col2 is None:
             col2 = self._needs_distinct(visit_codes)
         charges, modifiers = self.charges, self._modifiers
